@@ -1,0 +1,54 @@
+# OKBNET member portal. Quick start: `make run` (the portal with demo data) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+AXE := node_modules/axe-core/axe.min.js
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+# The embedded default: SQLite and Celery's filesystem transport under var/.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test check bench messages messages-extract install clean-var
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+messages: $(STAMP)
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+run: $(STAMP) messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo "Portal: http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
+	$(VENV)/bin/honcho start -f Procfile
+
+test: $(STAMP) messages $(AXE)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+check: $(STAMP) messages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -d '+/=') \
+	  DJANGO_ALLOWED_HOSTS=portal.okbnet.ne.jp $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP) messages
+	$(PY) -m bench
+
+clean-var:
+	rm -rf var/
+
+# Re-extract translatable strings: each app owns its catalogue (<app>/locale/ja), the
+# project-wide templates and okbnet_portal/ use locale/ja. Needs GNU gettext.
+APPS := accounts mailsettings support network
+messages-extract: $(STAMP)
+	for app in $(APPS); do (cd $$app && PYTHONPATH=.. ../$(PY) -m django makemessages -l ja --no-obsolete -v0 --settings=okbnet_portal.settings); done
+	$(PY) manage.py makemessages -l ja --no-obsolete -v0 $(foreach a,$(APPS),--ignore=$(a)/*) --ignore=.venv/* --ignore=node_modules/* --ignore=tests/* --ignore=bench/* --ignore=var/*

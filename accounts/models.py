@@ -1,0 +1,100 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
+
+from mailsettings.op25b import IpType
+
+
+class User(AbstractUser):
+    """The log-in identity. Members log in with their connection user name or e-mail
+    (see accounts.backends); staff with their user name."""
+
+
+class ConnectionPlan(models.Model):
+    """A connection plan of the price list; each dynamic plan names its fixed-IP variant."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    line_type = models.CharField(_("line type"), max_length=40)
+    ip_type = models.CharField(_("IP type"), max_length=10, choices=IpType.choices)
+    monthly_fee = models.PositiveIntegerField(_("monthly fee (yen, tax incl.)"))
+    fixed_variant = models.OneToOneField(
+        "self",
+        verbose_name=_("fixed-IP variant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dynamic_variant",
+        limit_choices_to={"ip_type": IpType.FIXED},
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("connection plan")
+        verbose_name_plural = _("connection plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fixed_variant__isnull=True) | models.Q(ip_type=IpType.DYNAMIC),
+                name="plan_only_dynamic_has_fixed_variant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if (get_language() or "ja").startswith("en") else self.name
+
+
+class Member(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    user = models.OneToOneField(
+        User, verbose_name=_("log-in user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+    )
+    member_number = models.CharField(_("member number"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_kana = models.CharField(_("name (kana)"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    email = models.EmailField(_("contact e-mail"), db_index=True)
+    connection_username = models.CharField(_("connection user name"), max_length=64, unique=True)
+    mail_address = models.EmailField(_("OKBNET mail address"), blank=True)
+    plan = models.ForeignKey(ConnectionPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="members")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    fixed_ip = models.GenericIPAddressField(_("fixed IP address"), null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["member_number"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return f"{self.member_number} {self.name}"
+
+    @property
+    def ip_type(self) -> str:
+        return self.plan.ip_type
+
+
+class ClientAPIKey(AbstractAPIKey):
+    """A hashed, revocable, expiring key of a client of the API (the call-center tool)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read")
+        WRITE = "write", _("write")
+
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")

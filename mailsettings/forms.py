@@ -1,0 +1,83 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import op25b
+
+PORT_CHOICES = [
+    ("587", _("587")),
+    ("465", _("465")),
+    ("25", _("25")),
+    ("unknown", _("I don't know")),
+]
+
+
+class QuickCheckForm(forms.Form):
+    """The quick check in plain words; op25b.clean_inputs() is the one validator."""
+
+    ip_type = forms.ChoiceField(
+        label=_("Which type of OKBNET plan do you have?"),
+        choices=op25b.IpType.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Your contract document (承り書) says “fixed IP” if you have a fixed-IP plan. If it does not, choose dynamic."
+        ),
+    )
+    sending_via = forms.ChoiceField(
+        label=_("How do you send e-mail?"),
+        choices=op25b.SendingVia.choices,
+        widget=forms.RadioSelect,
+    )
+    port = forms.ChoiceField(
+        label=_("Which port number does your mail program show for the outgoing (SMTP) server?"),
+        choices=PORT_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Outlook: File → Account Settings → Server Settings → Outgoing mail. "
+            "Thunderbird: Settings → Account Settings → Outgoing Server (SMTP). "
+            "iPhone: Settings → Apps → Mail → Mail Accounts → the account → SMTP. "
+            "Not sure? Choose “I don't know”."
+        ),
+    )
+    provider_submission = forms.ChoiceField(
+        label=_("Does that provider accept port 587 or 465 for sending?"),
+        choices=op25b.ProviderSubmission.choices,
+        initial=op25b.ProviderSubmission.UNKNOWN,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Only for another provider's address. Its mail settings page usually says."),
+    )
+    provider_host = forms.CharField(
+        label=_("That provider's outgoing server (optional)"),
+        required=False,
+        max_length=253,
+        help_text=_("For example smtp.example.ne.jp, as shown in your mail program."),
+    )
+    okbnet_address = forms.CharField(
+        label=_("Your OKBNET mail address (optional)"),
+        required=False,
+        max_length=254,
+        help_text=_("For example taro@okbnet.ne.jp, or your own domain hosted by OKBNET."),
+    )
+
+    SENDER_FIELDS = ("port",)
+    PROVIDER_FIELDS = ("provider_submission", "provider_host")
+
+    def clean(self):
+        data = dict(self.cleaned_data)
+        if data.get("sending_via") in op25b.SENDERS_NEEDING_PORT and not data.get("port"):
+            self.add_error("port", _("Choose the port number, or “I don't know”."))
+            return self.cleaned_data
+        data["port"] = None if data.get("port") in (None, "", "unknown") else data["port"]
+        if data.get("provider_submission") in (None, ""):
+            data["provider_submission"] = op25b.ProviderSubmission.UNKNOWN
+        if data.get("sending_via") != op25b.SendingVia.OTHER_PROVIDER:
+            for name in self.PROVIDER_FIELDS:
+                data.pop(name, None)
+        try:
+            self.inputs = op25b.clean_inputs(data)
+        except op25b.InvalidInputs as exc:
+            for name, messages in exc.errors.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        return self.cleaned_data

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mailsettings import views as mail_views
+
+api_v1 = [
+    path("", include("mailsettings.api_urls")),
+]
+
+urlpatterns = [
+    path("", mail_views.home, name="home"),
+    path("check/", mail_views.check, name="check"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

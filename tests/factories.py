@@ -1,0 +1,68 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import ConnectionPlan, Member, User
+
+
+class FixedPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = ConnectionPlan
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"plan{n}-fixed")
+    name = factory.Sequence(lambda n: f"プラン{n} 固定IP")
+    name_en = factory.Sequence(lambda n: f"Plan {n} Fixed IP")
+    line_type = "fibre"
+    ip_type = "fixed"
+    monthly_fee = 8030
+
+
+class PlanFactory(DjangoModelFactory):
+    class Meta:
+        model = ConnectionPlan
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"plan{n}")
+    name = factory.Sequence(lambda n: f"プラン{n}")
+    name_en = factory.Sequence(lambda n: f"Plan {n}")
+    line_type = "fibre"
+    ip_type = "dynamic"
+    monthly_fee = 5280
+    fixed_variant = factory.SubFactory(
+        FixedPlanFactory, code=factory.LazyAttribute(lambda o: f"{o.factory_parent.code}-fixed")
+    )
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    user = factory.SubFactory(UserFactory)
+    member_number = factory.Sequence(lambda n: f"M{2000000 + n:07d}")
+    name = factory.Sequence(lambda n: f"会員 {n}")
+    name_kana = factory.Sequence(lambda n: f"カイイン {n}")
+    phone = factory.Sequence(lambda n: f"0859-10-{n:04d}")
+    email = factory.Sequence(lambda n: f"member{n}@example.jp")
+    connection_username = factory.Sequence(lambda n: f"okb{2000000 + n:07d}")
+    mail_address = factory.Sequence(lambda n: f"member{n}@okbnet.ne.jp")
+    plan = factory.SubFactory(PlanFactory)

@@ -1,0 +1,17 @@
+"""A real worker on the configured broker (filesystem:// locally, Redis in CI)."""
+
+import pytest
+
+from okbnet_portal.celery import app, ping
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_round_trips_through_the_broker_and_a_worker(celery_worker):
+    result = ping.delay()
+    assert result.get(timeout=30) == "pong"
+
+
+def test_the_app_never_runs_tasks_eagerly():
+    assert not app.conf.task_always_eager
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.worker_prefetch_multiplier == 1
