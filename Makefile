@@ -41,6 +41,7 @@ check: $(STAMP) messages
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: $(STAMP) messages
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m bench
 
 clean-var:
