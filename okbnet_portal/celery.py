@@ -7,6 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okbnet_portal.settings")
 app = Celery("okbnet_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["okbnet_portal"], related_name="emails")
 
 
 @app.task(name="okbnet_portal.ping")
