@@ -258,12 +258,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Expired refusal-list entries drop out of the Postfix tables within a minute.
+    "network-export-refusal-tables": {"task": "network.export_refusal_tables", "schedule": 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- OKBNET ---------------------------------------------------------------
 OKBNET_MAIL_DOMAIN = env_str("OKBNET_MAIL_DOMAIN", "okbnet.ne.jp")
 OKBNET_DNS_NAMESERVERS = env_list("OKBNET_DNS_NAMESERVERS")
+# Where the Postfix access tables of the inbound refusal list are written (network.refusals).
+OKBNET_POSTFIX_DIR = Path(env_str("OKBNET_POSTFIX_DIR", str(VAR_DIR / "postfix")))
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import ConnectionPlan, Member, User
@@ -66,3 +67,23 @@ class MemberFactory(DjangoModelFactory):
     connection_username = factory.Sequence(lambda n: f"okb{2000000 + n:07d}")
     mail_address = factory.Sequence(lambda n: f"member{n}@okbnet.ne.jp")
     plan = factory.SubFactory(PlanFactory)
+
+
+class SessionImportFactory(DjangoModelFactory):
+    class Meta:
+        model = "network.SessionImport"
+
+    filename = "radacct.csv"
+    rows = 1
+
+
+class RadiusSessionFactory(DjangoModelFactory):
+    class Meta:
+        model = "network.RadiusSession"
+
+    member = factory.SubFactory(MemberFactory)
+    username = factory.LazyAttribute(lambda o: o.member.connection_username)
+    address = factory.Sequence(lambda n: f"203.0.113.{n % 250 + 1}")
+    started_at = factory.LazyFunction(timezone.now)
+    stopped_at = None
+    imported = factory.SubFactory(SessionImportFactory)

@@ -1,0 +1,124 @@
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DOMAIN_VALIDATOR = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+    _("Enter a domain name such as spam.example."),
+)
+
+
+class RefusedSourceQuerySet(models.QuerySet):
+    def in_force(self, at=None):
+        at = at or timezone.now()
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=at))
+
+
+class RefusedSource(models.Model):
+    """A source whose inbound mail OKBNET's servers refuse: a client address/network or a sender domain.
+
+    Exported to Postfix tables (network.refusals); an entry drops out at `expires_at`.
+    """
+
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("IP address or network (CIDR)")
+        DOMAIN = "domain", _("sender domain")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    value = models.CharField(_("source"), max_length=253, help_text=_("192.0.2.10, 192.0.2.0/24, or spam.example"))
+    reason = models.CharField(_("reason"), max_length=200, help_text=_("Internal: not shown to the sender."))
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True, help_text=_("Empty: until removed."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = RefusedSourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name = _("refused inbound source")
+        verbose_name_plural = _("refused inbound sources")
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="refused_source_unique_value")]
+
+    def __str__(self) -> str:
+        return self.value
+
+    def clean(self) -> None:
+        self.value = normalise_source(self.kind, self.value)
+
+
+def normalise_source(kind: str, value: str) -> str:
+    """The canonical form of a source, or ValidationError: a network without host bits, a lower-case domain."""
+    value = (value or "").strip()
+    if kind == RefusedSource.Kind.NETWORK:
+        try:
+            net = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ValidationError({"value": _("Enter an IPv4/IPv6 address or network (CIDR).")}) from None
+        if net.prefixlen < (8 if net.version == 4 else 16):
+            raise ValidationError({"value": _("This network is too large to refuse as a whole.")})
+        return str(net)
+    value = value.lower().rstrip(".").removeprefix("@")
+    try:
+        DOMAIN_VALIDATOR(value)
+    except ValidationError as exc:
+        raise ValidationError({"value": exc.messages}) from None
+    return value
+
+
+class SessionImport(models.Model):
+    """One upload of the RADIUS accounting log: who imported what (the audit of the look-up data)."""
+
+    filename = models.CharField(_("file name"), max_length=200)
+    rows = models.PositiveIntegerField(_("rows"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("session log import")
+        verbose_name_plural = _("session log imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.rows})"
+
+
+class RadiusSession(models.Model):
+    """A dynamic address held by a member from `started_at` (inclusive) to `stopped_at` (exclusive).
+
+    `stopped_at` is empty while the session is open. The member is resolved from the user name at
+    import time, because a plan change issues a new connection user name later.
+    """
+
+    member = models.ForeignKey(
+        "accounts.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="radius_sessions"
+    )
+    username = models.CharField(_("connection user name"), max_length=64)
+    address = models.GenericIPAddressField(_("address"))
+    started_at = models.DateTimeField(_("start"))
+    stopped_at = models.DateTimeField(_("stop"), null=True, blank=True)
+    imported = models.ForeignKey(SessionImport, verbose_name=_("import"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("RADIUS session")
+        verbose_name_plural = _("RADIUS sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address", "started_at"], name="radius_session_unique"),
+            models.CheckConstraint(
+                condition=models.Q(stopped_at__isnull=True) | models.Q(stopped_at__gt=models.F("started_at")),
+                name="radius_session_stops_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["address", "started_at"], name="radius_session_addr_start")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.started_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,219 @@
+"""Writes of the network app: the inbound refusal list and the RADIUS session log."""
+
+import csv
+import io
+import ipaddress
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from accounts.models import Member, User
+
+from .models import RadiusSession, RefusedSource, SessionImport, normalise_source
+from .refusals import Entry, refusal_tables
+
+# --- Inbound refusal list ---------------------------------------------------
+
+
+def _queue_refusal_export() -> None:
+    from .tasks import export_refusal_tables
+
+    export_refusal_tables.delay_on_commit()
+
+
+def refusal_add(
+    *, kind: str, value: str, reason: str, expires_at: datetime | None = None, by: User | None = None
+) -> RefusedSource:
+    """Add a source to the list (validated and normalised); the Postfix tables follow after commit."""
+    entry = RefusedSource(kind=kind, value=value, reason=reason, expires_at=expires_at, created_by=by)
+    entry.full_clean()
+    with transaction.atomic():
+        entry.save()
+        _queue_refusal_export()
+    return entry
+
+
+def refusal_save(*, entry: RefusedSource) -> RefusedSource:
+    """Save an edited entry (the admin's form already validated it) and re-export."""
+    with transaction.atomic():
+        entry.value = normalise_source(entry.kind, entry.value)
+        entry.save()
+        _queue_refusal_export()
+    return entry
+
+
+def refusal_remove(*, entry: RefusedSource) -> None:
+    with transaction.atomic():
+        entry.delete()
+        _queue_refusal_export()
+
+
+def refusal_tables_write(*, directory: Path | None = None, at: datetime | None = None) -> list[str]:
+    """Write the Postfix tables of the entries in force at `at`; returns the names of files that changed.
+
+    Each file is replaced atomically (a temporary file in the same directory, then rename), so
+    Postfix never reads half a table; an unchanged file is not touched. Safe to run twice.
+    """
+    directory = Path(directory or settings.OKBNET_POSTFIX_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    entries = [
+        Entry(id=pk, kind=kind, value=value)
+        for pk, kind, value in RefusedSource.objects.in_force(at).values_list("pk", "kind", "value")
+    ]
+    changed = []
+    for name, text in refusal_tables(entries).items():
+        target = directory / name
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            continue
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{name}.", delete=False) as tmp:
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.chmod(tmp.name, 0o644)
+        os.replace(tmp.name, target)
+        changed.append(name)
+    return changed
+
+
+# --- RADIUS session log -----------------------------------------------------
+
+COLUMNS = {
+    "username": ("username", "user_name", "user-name"),
+    "address": ("address", "framed_ip_address", "framed-ip-address", "ip"),
+    "start": ("start", "start_time", "acct_start_time"),
+    "stop": ("stop", "stop_time", "acct_stop_time"),
+}
+MAX_ERRORS = 200
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+class SessionLogInvalid(Exception):
+    """The file was refused as a whole; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+def _parse_time(value: str) -> datetime | None:
+    value = value.strip()
+    parsed = parse_datetime(value.replace("/", "-")) if value else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)  # the log's local time (settings.TIME_ZONE)
+    return parsed
+
+
+def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, datetime, datetime | None]], list[RowError]]:
+    reader = csv.reader(io.StringIO(text))
+    errors: list[RowError] = []
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [RowError(1, _("The file is empty."))]
+    names = [h.strip().lower().replace(" ", "_") for h in header]
+    index = {}
+    for column, aliases in COLUMNS.items():
+        found = [i for i, name in enumerate(names) if name in aliases]
+        if not found:
+            errors.append(RowError(1, _("The header has no “%(column)s” column.") % {"column": column}))
+        else:
+            index[column] = found[0]
+    if errors:
+        return [], errors
+    rows = []
+    seen: dict[tuple[str, str, datetime], int] = {}
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) < len(header):
+            errors.append(RowError(line, _("Expected %(n)d columns.") % {"n": len(header)}))
+            continue
+        username = record[index["username"]].strip()
+        raw_address = record[index["address"]].strip()
+        start = _parse_time(record[index["start"]])
+        stop_raw = record[index["stop"]].strip()
+        stop = _parse_time(stop_raw)
+        try:
+            address = str(ipaddress.ip_address(raw_address))
+        except ValueError:
+            errors.append(RowError(line, _("“%(value)s” is not an IP address.") % {"value": raw_address}))
+            continue
+        if not username:
+            errors.append(RowError(line, _("The user name is empty.")))
+        elif start is None:
+            errors.append(RowError(line, _("The start time is missing or not a date and time.")))
+        elif stop_raw and stop is None:
+            errors.append(RowError(line, _("The stop time is not a date and time.")))
+        elif stop is not None and stop <= start:
+            errors.append(RowError(line, _("The stop time is not after the start time.")))
+        elif (key := (username, address, start)) in seen:
+            errors.append(RowError(line, _("The same session is on line %(line)d.") % {"line": seen[key]}))
+        else:
+            seen[key] = line
+            rows.append((line, username, address, start, stop))
+        if len(errors) >= MAX_ERRORS:
+            break
+    return rows, errors
+
+
+def session_log_import(*, data: bytes, filename: str, by: User | None = None) -> SessionImport:
+    """Import a RADIUS accounting CSV (user name, address, start, stop) all or nothing.
+
+    Every bad row is reported with its line number (SessionLogInvalid) and then nothing is
+    written. A session already imported (same user name, address and start) is updated, so a
+    later export that carries the stop time of a session that was open closes it.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SessionLogInvalid([RowError(1, _("The file is not UTF-8 text."))]) from None
+    rows, errors = _parse_rows(text)
+    usernames = sorted({row[1] for row in rows})
+    members: dict[str, int] = {}
+    for i in range(0, len(usernames), 500):
+        members.update(
+            Member.objects.filter(connection_username__in=usernames[i : i + 500]).values_list(
+                "connection_username", "pk"
+            )
+        )
+    for line, username, *_rest in rows:
+        if username not in members:
+            errors.append(RowError(line, _("No member has the user name “%(name)s”.") % {"name": username}))
+    if errors:
+        raise SessionLogInvalid(sorted(errors, key=lambda e: e.line)[:MAX_ERRORS])
+    if not rows:
+        raise SessionLogInvalid([RowError(1, _("The file has no sessions."))])
+    with transaction.atomic():
+        batch = SessionImport.objects.create(filename=filename[:200], rows=len(rows), created_by=by)
+        RadiusSession.objects.bulk_create(
+            [
+                RadiusSession(
+                    member_id=members[username],
+                    username=username,
+                    address=address,
+                    started_at=start,
+                    stopped_at=stop,
+                    imported=batch,
+                )
+                for _line, username, address, start, stop in rows
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["username", "address", "started_at"],
+            update_fields=["stopped_at", "member", "imported"],
+        )
+    return batch

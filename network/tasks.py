@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    name="network.export_refusal_tables",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=10,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def export_refusal_tables() -> list[str]:
+    """Rewrite the Postfix tables from the list (idempotent: the whole state, not a delta)."""
+    return services.refusal_tables_write()
