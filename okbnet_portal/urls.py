@@ -12,6 +12,9 @@ urlpatterns = [
     path("", mail_views.home, name="home"),
     path("check/", mail_views.check, name="check"),
     path("admin/", admin.site.urls),
+    # Until the accounts pages land: Django's log-in views (names "login", "logout", …).
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("staff/network/", include("network.staff_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

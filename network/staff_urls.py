@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "network"
+urlpatterns = [
+    path("sessions/import/", views.session_import, name="session-import"),
+    path("lookup/", views.address_lookup, name="address-lookup"),
+]
