@@ -4,11 +4,24 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from accounts.models import Member
 
-from .models import RadiusSession
+from .models import IpPool, RadiusSession
+
+
+def pool_usage() -> list[IpPool]:
+    """Fixed pools with their size and how many addresses are free (one query)."""
+    return list(
+        IpPool.objects.filter(kind=IpPool.Kind.FIXED).annotate(
+            size=Count("addresses"), free=Count("addresses", filter=Q(addresses__member__isnull=True))
+        )
+    )
+
+
+def dynamic_ranges() -> list[str]:
+    return list(IpPool.objects.filter(kind=IpPool.Kind.DYNAMIC, active=True).values_list("network", flat=True))
 
 
 @dataclass(frozen=True)
