@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import CidrField
 
+MAX_FIXED_POOL_ADDRESSES = 4096
+
 
 class IpPool(models.Model):
     """A block of addresses of one access line type: fixed addresses handed to members one by
@@ -36,6 +38,29 @@ class IpPool(models.Model):
     @property
     def ip_network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         return ipaddress.ip_network(self.network)
+
+    def clean(self) -> None:
+        """No two pools overlap (PostgreSQL enforces it too: an exclusion constraint, migration 0003).
+
+        A fixed pool gets one row per address, so it must stay small (IPv6 fixed pools included).
+        """
+        super().clean()
+        if not self.network:
+            return
+        net = self.ip_network
+        if self.kind == self.Kind.FIXED and net.num_addresses > MAX_FIXED_POOL_ADDRESSES:
+            raise ValidationError(
+                {"network": _("A fixed pool may hold at most %(n)d addresses.") % {"n": MAX_FIXED_POOL_ADDRESSES}}
+            )
+        others = IpPool.objects.exclude(pk=self.pk).values_list("name", "network")
+        for name, other in others:
+            if net.overlaps(ipaddress.ip_network(other)):  # type: ignore[arg-type]
+                raise ValidationError(
+                    {
+                        "network": _("This network overlaps the pool “%(name)s” (%(network)s).")
+                        % {"name": name, "network": other}
+                    }
+                )
 
     def usable_addresses(self) -> list[str]:
         """Every address a member can get: the network and broadcast addresses are left out."""

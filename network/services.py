@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -31,9 +31,16 @@ class PoolExhausted(Exception):
 
 
 def pool_create(*, name: str, network: str, kind: str, line_type: str) -> IpPool:
-    with transaction.atomic():
-        pool = IpPool.objects.create(name=name, network=normalise_network(network), kind=kind, line_type=line_type)
-        pool_sync_addresses(pool=pool)
+    pool = IpPool(name=name, network=normalise_network(network), kind=kind, line_type=line_type)
+    pool.full_clean()
+    try:
+        with transaction.atomic():
+            pool.save()
+            pool_sync_addresses(pool=pool)
+    except IntegrityError:
+        # A concurrent pool won the race (PostgreSQL's exclusion constraint): the same message as clean().
+        pool.full_clean()
+        raise
     return pool
 
 
