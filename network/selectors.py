@@ -1,14 +1,17 @@
 """Reads of the network app that cross relations."""
 
+import hashlib
 import ipaddress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from accounts.models import Member
 
 from .models import IpPool, RadiusSession
+from .ranges import Network, ranges_collapse
 
 
 def pool_usage() -> list[IpPool]:
@@ -22,6 +25,36 @@ def pool_usage() -> list[IpPool]:
 
 def dynamic_ranges() -> list[str]:
     return list(IpPool.objects.filter(kind=IpPool.Kind.DYNAMIC, active=True).values_list("network", flat=True))
+
+
+@dataclass(frozen=True)
+class PublishedRanges:
+    """The carriers' list as published: collapsed networks, when this content first appeared, a digest."""
+
+    networks: list[Network]
+    changed_at: datetime
+    digest: str
+
+
+RANGES_STATE_KEY = "network:dynamic-ranges:state"
+
+
+def published_ranges() -> PublishedRanges:
+    """The dynamic ranges with a stable validator for conditional GETs (one query).
+
+    `changed_at` is when the current content was first served (kept in the cache), so
+    `Last-Modified` only moves when the list does; a cold cache restarts it at now, which at
+    worst makes a carrier download an unchanged list once.
+    """
+    networks = ranges_collapse(dynamic_ranges())
+    digest = hashlib.sha256("\n".join(map(str, networks)).encode()).hexdigest()[:32]
+    state = cache.get(RANGES_STATE_KEY)
+    if not state or state[0] != digest:
+        now = int(datetime.now(tz=UTC).timestamp())
+        # Second-resolution dates: a change within the same second must still move Last-Modified.
+        state = (digest, max(now, state[1] + 1) if state else now)
+        cache.set(RANGES_STATE_KEY, state, timeout=None)
+    return PublishedRanges(networks=networks, changed_at=datetime.fromtimestamp(state[1], tz=UTC), digest=digest)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,11 @@
+import csv
+import io
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -8,6 +14,52 @@ from okbnet_portal.staff import staff_required
 from . import selectors, services
 from .forms import AddressAtForm, SessionLogForm
 from .models import SessionImport
+from .ranges import ranges_text
+
+RANGES_MAX_AGE = 300  # carriers may poll every few minutes; a conditional GET costs one query
+
+
+def conditional_ranges(request, *, representation: str, render_body, content_type: str):
+    """Serve one representation of the published ranges with ETag/Last-Modified and 304s."""
+    published = selectors.published_ranges()
+    etag = f'"{published.digest}-{representation}"'
+    last_modified = int(published.changed_at.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = HttpResponse(render_body(published), content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=RANGES_MAX_AGE)
+    return response
+
+
+@require_GET
+def dynamic_ranges_text(request):
+    """For mobile carriers: one CIDR a line, adjacent ranges collapsed, IPv4 then IPv6."""
+    return conditional_ranges(
+        request,
+        representation="txt",
+        render_body=lambda p: ranges_text(p.networks, generated_at=p.changed_at),
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _ranges_csv(published) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["cidr", "ip_version", "first_address", "last_address"])
+    for net in published.networks:
+        writer.writerow([net, net.version, net.network_address, net.broadcast_address])
+    return out.getvalue()
+
+
+@require_GET
+def dynamic_ranges_csv(request):
+    response = conditional_ranges(
+        request, representation="csv", render_body=_ranges_csv, content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="okbnet-dynamic-ranges.csv"'
+    return response
 
 
 @staff_required
