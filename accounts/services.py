@@ -54,6 +54,10 @@ class PlanChangeInvalid(exceptions.ValidationError):
     pass
 
 
+class MemberNotActive(Conflict):
+    default_detail = _("The member's contract is suspended or cancelled: plan changes are not possible.")
+
+
 class PermanentFailure(Exception):
     """A failure no retry will fix: the request ends `failed` and a person takes over."""
 
@@ -79,6 +83,8 @@ def open_request_for(member: Member) -> PlanChangeRequest | None:
 
 def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = None, by: Actor) -> PlanChangeRequest:
     """Save the request and open its ticket in one transaction; queue the task after commit."""
+    if member.status != Member.Status.ACTIVE:
+        raise MemberNotActive()  # suspended/cancelled members (support.abuse) cannot change plans
     if member.plan.ip_type == IpType.FIXED:
         raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
     if target_plan is not None and target_plan.ip_type != IpType.FIXED:

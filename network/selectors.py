@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 
 from accounts.models import Member
 
-from .models import IpPool, RadiusSession
+from .models import IpAssignment, IpPool, RadiusSession
 from .ranges import Network, ranges_collapse
 
 
@@ -69,7 +69,7 @@ class Holder:
 
 
 def address_holder(*, address: str, at: datetime) -> Holder | None:
-    """The member who held `address` at `at`, or None.
+    """The member who held `address` at `at`, or None: the session log first, then fixed-IP history.
 
     A session holds its address from its start (inclusive) to its stop (exclusive): at the stop
     instant the address is already free for the next session. An open session (no stop) holds it
@@ -84,7 +84,22 @@ def address_holder(*, address: str, at: datetime) -> Holder | None:
         .first()
     )
     if session is None:
-        return None
+        assignment = (
+            IpAssignment.objects.filter(address__address=address, assigned_from__lte=at)
+            .filter(Q(assigned_until__isnull=True) | Q(assigned_until__gt=at))
+            .select_related("member", "member__plan")
+            .order_by("-assigned_from")
+            .first()
+        )
+        if assignment is None:
+            return None
+        return Holder(
+            member=assignment.member,
+            source="fixed",
+            since=assignment.assigned_from,
+            until=assignment.assigned_until,
+            username=assignment.member.connection_username,
+        )
     return Holder(
         member=session.member,
         source="session",

@@ -1,9 +1,10 @@
-"""Access to staff pages: staff only; a member gets a 404 (they must not learn what exists)."""
+"""Access to staff pages: anonymous visitors go to the log-in page, logged-in non-staff get a 403
+(the same rule as the support app's staff screens)."""
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 
 
 def staff_required(view):
@@ -13,7 +14,7 @@ def staff_required(view):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not (user.is_active and user.is_staff):
-            raise Http404
+            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -115,3 +115,88 @@ class TicketEvent(models.Model):
     @property
     def is_public(self) -> bool:
         return self.kind in (self.Kind.CREATED, self.Kind.PUBLIC_REPLY, self.Kind.STATUS)
+
+
+class SpamReport(models.Model):
+    """A complaint that spam came from an OKBNET address at a time, and the member found for it."""
+
+    class HeldAs(models.TextChoices):
+        SESSION = "session", _("dynamic session")
+        FIXED = "fixed", _("fixed IP address")
+
+    source_ip = models.GenericIPAddressField(_("source IP address"))
+    seen_at = models.DateTimeField(_("seen at"))
+    evidence = models.TextField(_("evidence"), help_text=_("Headers, log lines or the report as received."))
+    reporter = models.CharField(
+        _("reporter"), max_length=200, help_text=_("Who reported it (address or organisation).")
+    )
+    member = models.ForeignKey(
+        "accounts.Member",
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spam_reports",
+    )
+    held_as = models.CharField(_("held as"), max_length=10, choices=HeldAs.choices, blank=True)
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="spam_report"
+    )
+    created_by = models.CharField(_("filed by"), max_length=150)
+    created_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("filed"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("spam report")
+        verbose_name_plural = _("spam reports")
+        indexes = [models.Index(fields=["source_ip", "seen_at"], name="spamreport_ip_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source_ip} {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class EnforcementAction(models.Model):
+    """The audit trail of suspensions, forced cancellations and reinstatements (append-only)."""
+
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", _("Suspend")
+        CANCEL = "cancel", _("Force-cancel")
+        REINSTATE = "reinstate", _("Reinstate")
+
+    member = models.ForeignKey(
+        "accounts.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="enforcement_actions"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.TextField(_("reason"), help_text=_("Shown to the member on their page and in the e-mail."))
+    old_status = models.CharField(_("status before"), max_length=10)
+    new_status = models.CharField(_("status after"), max_length=10)
+    evidence_ticket = models.ForeignKey(
+        Ticket, verbose_name=_("evidence"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("enforcement ticket"), on_delete=models.PROTECT, related_name="enforcement_actions"
+    )
+    created_by = models.CharField(_("by"), max_length=150)
+    created_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("enforcement action")
+        verbose_name_plural = _("enforcement actions")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly("Enforcement actions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Enforcement actions are append-only.")

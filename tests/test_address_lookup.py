@@ -64,3 +64,25 @@ def test_it_matches_ipv6_addresses_whatever_their_spelling():
 
 def test_another_address_is_not_confused_with_it(handover):
     assert address_holder(address="203.0.113.70", at=T0 + SECOND) is None
+
+
+def fixed_history(*spans):
+    """One fixed address held by members in turn: spans of (member, from, until)."""
+    from network.models import IpAssignment
+    from tests.factories import FixedPoolFactory
+
+    address = FixedPoolFactory(network="192.0.2.8/29").addresses.get(address="192.0.2.9")
+    for member, start, stop in spans:
+        IpAssignment.objects.create(member=member, address=address, assigned_from=start, assigned_until=stop)
+
+
+def test_fixed_assignments_count_from_their_start_to_their_end():
+    before, after = MemberFactory(), MemberFactory()
+    handover = T0 + timedelta(days=10)
+    fixed_history((before, T0, handover), (after, handover, None))
+    assert address_holder(address="192.0.2.9", at=T0 - SECOND) is None
+    assert address_holder(address="192.0.2.9", at=T0).member == before
+    assert address_holder(address="192.0.2.9", at=handover - SECOND).member == before
+    holder = address_holder(address="192.0.2.9", at=handover)
+    assert (holder.member, holder.source, holder.until) == (after, "fixed", None)
+    assert address_holder(address="192.0.2.9", at=handover + timedelta(days=400)).member == after

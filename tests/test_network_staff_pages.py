@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 def test_only_staff_see_the_pages(client, url, alice, staff_user, charlie):
     assert client.get(url).status_code == 302  # anonymous: to the log-in page
     client.force_login(alice.user)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
     client.force_login(charlie.user)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
     client.force_login(staff_user)
     assert client.get(url).status_code == 200
 
