@@ -7,6 +7,7 @@ from mailsettings import views as mail_views
 api_v1 = [
     path("", include("mailsettings.api_urls")),
     path("", include("network.api_urls")),
+    path("", include("support.abuse_api_urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     # Until the accounts pages land: Django's log-in views (names "login", "logout", …).
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/network/", include("network.staff_urls")),
+    path("staff/abuse/", include("support.abuse_urls")),
     path("network/", include("network.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

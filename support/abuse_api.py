@@ -1,0 +1,72 @@
+"""Spam reports over the API (the call-center tool files what arrives by phone or mail)."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from . import abuse
+from .models import SpamReport
+
+
+class SpamReportInput(serializers.Serializer):
+    source_ip = serializers.IPAddressField(help_text="The address the spam came from.")
+    seen_at = serializers.DateTimeField(help_text="When (ISO 8601 with offset; without one, Japan time).")
+    evidence = serializers.CharField(help_text="Headers or log lines as received.")
+    reporter = serializers.CharField(max_length=200, help_text="Who reported it.")
+
+
+class SpamReportOutput(serializers.ModelSerializer):
+    member_number = serializers.CharField(source="member.member_number", allow_null=True, default=None)
+    ticket = serializers.CharField(source="ticket.number")
+
+    class Meta:
+        model = SpamReport
+        fields = [
+            "id",
+            "source_ip",
+            "seen_at",
+            "reporter",
+            "evidence",
+            "member_number",
+            "held_as",
+            "ticket",
+            "created_by",
+            "created_at",
+        ]
+
+
+class SpamReportListCreate(generics.ListAPIView):
+    """`GET` lists spam reports (newest first); `POST` files one: the member who held the
+    address at that time is found and a `spam_report` ticket is opened on them."""
+
+    serializer_class = SpamReportOutput
+    queryset = SpamReport.objects.select_related("member", "ticket")
+    filterset_fields = ["source_ip"]
+
+    @extend_schema(
+        request=SpamReportInput,
+        responses={201: SpamReportOutput},
+        examples=[
+            OpenApiExample(
+                "A report",
+                request_only=True,
+                value={
+                    "source_ip": "203.0.113.7",
+                    "seen_at": "2026-11-01T09:30:00+09:00",
+                    "evidence": "Received: from [203.0.113.7] …",
+                    "reporter": "abuse@example.net",
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        data = SpamReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = abuse.spam_report_file(**data.validated_data, by=request.user)
+        report = self.get_queryset().get(pk=report.pk)
+        return Response(SpamReportOutput(report).data, status=status.HTTP_201_CREATED)
+
+
+class SpamReportDetail(generics.RetrieveAPIView):
+    serializer_class = SpamReportOutput
+    queryset = SpamReport.objects.select_related("member", "ticket")
