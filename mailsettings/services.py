@@ -2,12 +2,14 @@
 
 from typing import Any
 
-from . import op25b
+from . import op25b, stats
 
 
 def verdict_for(inputs: op25b.Inputs) -> dict[str, Any]:
     """The verdict object of DESIGN §7 for validated inputs."""
-    return op25b.decide(inputs)
+    verdict = op25b.decide(inputs)
+    stats.verdict_record(verdict["verdict"])
+    return verdict
 
 
 def verdict_from_data(data: dict[str, Any]) -> dict[str, Any]:

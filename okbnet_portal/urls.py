@@ -13,6 +13,8 @@ api_v1 = [
 urlpatterns = [
     path("", mail_views.home, name="home"),
     path("check/", mail_views.check, name="check"),
+    path("mypage/plan/", include("accounts.plan_urls")),
+    path("staff/", include("support.urls")),
     path("admin/", admin.site.urls),
     # Until the accounts pages land: Django's log-in views (names "login", "logout", …).
     path("accounts/", include("django.contrib.auth.urls")),
@@ -22,4 +24,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Django's log-in views until the members' own log-in pages land (issue 3).
+    path("accounts/", include("django.contrib.auth.urls")),
 ]
