@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.exceptions import APIException, ValidationError
 
 from accounts.models import Member
-from okbnet_portal.staff import staff_required
+from support.views import staff_required
 
 from . import abuse
 from .abuse_forms import EnforcementForm, SpamReportForm
