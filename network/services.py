@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from accounts.models import Member, User
+from accounts.models import Member, PlanChangeRequest, User
 from okbnet_portal.actors import Actor, actor_name, actor_user
 
 from .fields import normalise_network
@@ -264,6 +264,15 @@ def session_log_import(*, data: bytes, filename: str, by: User | None = None) ->
                 "connection_username", "pk"
             )
         )
+    unknown = sorted(set(usernames) - members.keys())
+    if unknown:
+        # A plan change issues a new user name; sessions logged under the old one are still the member's.
+        for i in range(0, len(unknown), 500):
+            members.update(
+                PlanChangeRequest.objects.filter(
+                    old_connection_username__in=unknown[i : i + 500], status=PlanChangeRequest.Status.COMPLETED
+                ).values_list("old_connection_username", "member_id")
+            )
     for line, username, *_rest in rows:
         if username not in members:
             errors.append(RowError(line, _("No member has the user name “%(name)s”.") % {"name": username}))

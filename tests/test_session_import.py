@@ -98,3 +98,28 @@ def test_reimporting_a_session_closes_it_instead_of_duplicating_it(members):
     )
     session = RadiusSession.objects.get()
     assert session.stopped_at == datetime(2026, 11, 1, 11, tzinfo=JST)
+
+
+def test_sessions_under_a_user_name_retired_by_a_plan_change_belong_to_the_member(members):
+    from datetime import date
+
+    from accounts.models import PlanChangeRequest
+    from tests.factories import TicketFactory
+
+    member = members[0]
+    PlanChangeRequest.objects.create(
+        member=member,
+        from_plan=member.plan,
+        target_plan=member.plan.fixed_variant,
+        status="completed",
+        old_connection_username="okb-old-0001",
+        new_connection_username=member.connection_username,
+        effective_date=date(2026, 12, 1),
+        ticket=TicketFactory(member=member, category="plan_change"),
+        requested_by="test",
+    )
+    session_log_import(
+        data=csv_bytes("username,address,start,stop", "okb-old-0001,203.0.113.7,2026-11-01 09:00:00,"), filename="a.csv"
+    )
+    session = RadiusSession.objects.get()
+    assert (session.member, session.username) == (member, "okb-old-0001")
