@@ -1,5 +1,7 @@
 """Spam reports over the API (the call-center tool files what arrives by phone or mail)."""
 
+import django_filters
+from django import forms
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -35,13 +37,27 @@ class SpamReportOutput(serializers.ModelSerializer):
         ]
 
 
+class IpAddressFilter(django_filters.Filter):
+    # A validated address: a malformed one is a 400, never a database error on an inet column.
+    field_class = forms.GenericIPAddressField
+
+
+class SpamReportFilter(django_filters.FilterSet):
+    source_ip = IpAddressFilter(help_text="Source IP address.")
+    member = django_filters.CharFilter(field_name="member__member_number", help_text="Member number.")
+
+    class Meta:
+        model = SpamReport
+        fields = ["source_ip", "member"]
+
+
 class SpamReportListCreate(generics.ListAPIView):
     """`GET` lists spam reports (newest first); `POST` files one: the member who held the
     address at that time is found and a `spam_report` ticket is opened on them."""
 
     serializer_class = SpamReportOutput
     queryset = SpamReport.objects.select_related("member", "ticket")
-    filterset_fields = ["source_ip"]
+    filterset_class = SpamReportFilter
 
     @extend_schema(
         request=SpamReportInput,

@@ -42,6 +42,8 @@ def test_a_report_finds_the_member_and_opens_a_ticket(api, sender):
     assert body["ticket"].startswith("T-")
     assert api.get(f"{URL}{body['id']}/").json()["ticket"] == body["ticket"]
     assert api.get(URL, {"source_ip": "203.0.113.7"}).json()["count"] == 1
+    assert api.get(URL, {"member": sender.member_number}).json()["count"] == 1
+    assert api.get(URL, {"source_ip": "203.0.113.8"}).json()["count"] == 0
 
 
 def test_bad_input_is_a_400_with_field_errors(api):
@@ -62,3 +64,10 @@ def test_a_read_only_key_cannot_file_and_nobody_anonymous_can_read(anon_api, sen
     member_client.force_login(alice.user)
     assert member_client.post(URL, BODY, format="json").status_code == 403
     assert not SpamReport.objects.exists()
+
+
+def test_a_malformed_filter_or_odd_text_is_a_400_not_a_500(api, sender):
+    assert api.get(URL, {"source_ip": "not-an-ip"}).status_code == 400
+    assert api.post(URL, {**BODY, "evidence": "nul\x00byte"}, format="json").status_code == 400
+    assert api.post(URL, {**BODY, "reporter": "x" * 201}, format="json").status_code == 400
+    assert api.get(f"{URL}999999/").status_code == 404
