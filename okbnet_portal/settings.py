@@ -266,6 +266,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- OKBNET ---------------------------------------------------------------
 OKBNET_MAIL_DOMAIN = env_str("OKBNET_MAIL_DOMAIN", "okbnet.ne.jp")
 OKBNET_DNS_NAMESERVERS = env_list("OKBNET_DNS_NAMESERVERS")
+# OKBNET's outgoing relays (what gw.<domain> must point to, what SPF must authorise): the one list.
+OKBNET_RELAY_ADDRESSES = env_list("OKBNET_RELAY_ADDRESSES", ["203.0.113.25", "203.0.113.26", "2001:db8:25::25"])
+# The SPF include that authorises the relays (OKBNET publishes it); the advice tells members to add it.
+OKBNET_SPF_INCLUDE = env_str("OKBNET_SPF_INCLUDE", "_spf.okbnet.ne.jp")
+# A member may ask for a DNS check again at most this often (per domain).
+OKBNET_DNS_RECHECK_SECONDS = env_int("OKBNET_DNS_RECHECK_SECONDS", 60)
 
 LOGGING = {
     "version": 1,
