@@ -11,6 +11,8 @@ api_v1 = [
 urlpatterns = [
     path("", mail_views.home, name="home"),
     path("check/", mail_views.check, name="check"),
+    path("check/dns/", mail_views.dns_facts, name="dns-facts"),
+    path("check/dns/recheck/", mail_views.dns_recheck, name="dns-recheck"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -240,3 +240,17 @@ def test_two_spf_records_are_a_permerror_for_the_own_domain(dns):
     result = dnscheck.own_domain_check("twospf.own.test")
     assert result.gateway_ok and result.mx_ok
     assert {(s.result, s.code) for s in result.spf} == {("permerror", "multiple_records")}
+
+
+def test_no_other_module_of_the_portal_talks_dns():
+    from pathlib import Path
+
+    root = Path(dnscheck.__file__).resolve().parent.parent
+    offenders = []
+    for path in root.glob("*/**/*.py"):
+        if path.parts[len(root.parts)] in {".venv", "tests", "bench", "node_modules"} or path.name == "dnscheck.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "import dns" in text or "from dns" in text or "import socket" in text:
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []
