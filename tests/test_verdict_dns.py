@@ -1,6 +1,7 @@
 """The verdict asks DNS (and then the catalogue) when the member does not know their provider's ports."""
 
 import time
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -106,5 +107,5 @@ def test_the_api_says_where_the_answer_came_from(api, dns):
 
 
 def test_op25b_stays_free_of_dns():
-    source = open(op25b.__file__, encoding="utf-8").read()
+    source = Path(op25b.__file__).read_text(encoding="utf-8")
     assert "dnscheck" not in source and "import dns" not in source and "socket" not in source
