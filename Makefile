@@ -51,5 +51,5 @@ clean-var:
 # project-wide templates and okbnet_portal/ use locale/ja. Needs GNU gettext.
 APPS := accounts mailsettings support network
 messages-extract: $(STAMP)
-	for app in $(APPS); do (cd $$app && PYTHONPATH=.. ../$(PY) -m django makemessages -l ja --no-obsolete -v0 --settings=okbnet_portal.settings); done
+	for app in $(APPS); do (cd $$app && PYTHONPATH=.. ../$(PY) -P -m django makemessages -l ja --no-obsolete -v0 --settings=okbnet_portal.settings); done
 	$(PY) manage.py makemessages -l ja --no-obsolete -v0 $(foreach a,$(APPS),--ignore=$(a)/*) --ignore=.venv/* --ignore=node_modules/* --ignore=tests/* --ignore=bench/* --ignore=var/*

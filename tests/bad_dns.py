@@ -1,7 +1,7 @@
 """A local stand-in DNS server that answers badly on purpose (fault injection, loopback only).
 
-Names starting with "servfail." get SERVFAIL, "refused." get REFUSED; anything else is never
-answered (a timeout). Built with dnspython's message API on a plain UDP socket.
+Names with a "servfail" label get SERVFAIL, with a "refused" label REFUSED; anything else is
+never answered (a timeout). Built with dnspython's message API on a plain UDP socket.
 """
 
 from __future__ import annotations
@@ -42,9 +42,10 @@ class BadDnsServer:
             except Exception:  # noqa: S112 - not DNS: ignore it
                 continue
             name = str(query.question[0].name).lower()
-            if name.startswith(("servfail.", "_submission._tcp.servfail.", "_submissions._tcp.servfail.")):
+            labels = name.split(".")
+            if "servfail" in labels:
                 rcode = dns.rcode.SERVFAIL
-            elif name.startswith("refused."):
+            elif "refused" in labels:
                 rcode = dns.rcode.REFUSED
             else:
                 continue  # say nothing: the client times out
