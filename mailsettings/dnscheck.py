@@ -147,6 +147,7 @@ class Session:
         self.resolver = resolver or make_resolver()
         self.deadline = time.monotonic() + budget if budget else None
         self.queries = 0
+        self._seen: dict[tuple[str, str], Lookup] = {}  # one check never asks the same question twice
 
     def remaining(self) -> float:
         if self.deadline is None:
@@ -176,7 +177,13 @@ class Session:
         return answer, None
 
     def lookup(self, name: str, rdtype: str) -> Lookup:
-        """Ask one question. CNAMEs the server did not follow (another zone) are followed here."""
+        """Ask one question (once per session). CNAMEs the server did not follow are followed here."""
+        key = (name.lower().rstrip("."), rdtype)
+        if key not in self._seen:
+            self._seen[key] = self._lookup(name, rdtype)
+        return self._seen[key]
+
+    def _lookup(self, name: str, rdtype: str) -> Lookup:
         try:
             current = to_ascii(name)
         except InvalidDomain:

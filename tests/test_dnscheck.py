@@ -255,3 +255,10 @@ def test_no_other_module_of_the_portal_talks_dns():
         if re.search(r"^\s*(import|from)\s+(dns|socket)\b", text, re.MULTILINE):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_an_own_domain_check_asks_each_question_once(dns):
+    session = dnscheck.Session()
+    dnscheck.own_domain_check("good.own.test", session=session)
+    # A and AAAA of gw, MX, TXT of the domain and of the include; the mx mechanism's A/AAAA of mx.good.
+    assert session.queries == 7
