@@ -87,9 +87,10 @@ def nsd_server():
 
 
 @pytest.fixture(autouse=True)
-def _dns_on_loopback(settings):
-    """Every test resolves through loopback only (the `dns` fixture points it at NSD)."""
-    settings.OKBNET_DNS_NAMESERVERS = ["127.0.0.1:9"]
+def _dns_on_loopback(settings, nsd_server):
+    """Every test resolves through loopback only: the session's NSD (which refuses names outside
+    its zones at once), or without nsd a port nobody answers."""
+    settings.OKBNET_DNS_NAMESERVERS = [nsd_server.address] if nsd_server else ["127.0.0.1:9"]
 
 
 @pytest.fixture

@@ -165,3 +165,15 @@ def test_a_member_with_an_own_domain_gets_its_facts(dns):
     facts = selectors.member_dns_facts(member)
     assert [(f["domain"], f["ok"]) for f in facts] == [("good.own.test", True)]
     assert selectors.member_dns_facts(MemberFactory(mail_address="hanako@okbnet.ne.jp")) == []
+
+
+@pytest.mark.django_db
+def test_staff_see_stored_checks_in_the_admin_read_only(client, dns):
+    from .factories import StaffFactory
+
+    check = services.dns_check_request(domain="good.own.test", kind=OWN)
+    services.dns_check_run(check_id=check.pk)
+    staff = StaffFactory(is_superuser=True)
+    client.force_login(staff)
+    assert "good.own.test" in client.get("/admin/mailsettings/dnscheck/").content.decode()
+    assert client.get("/admin/mailsettings/dnscheck/add/").status_code == 403
