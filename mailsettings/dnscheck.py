@@ -373,13 +373,15 @@ class _SpfState:
         if self.lookups > LOOKUP_LIMIT:
             raise _SpfError(PERMERROR, TOO_MANY_LOOKUPS)
 
-    def ask(self, name: str, rdtype: str) -> Lookup:
+    def ask(self, name: str, rdtype: str, *, count_void: bool = True) -> Lookup:
+        """A mechanism's look-up. Void answers count against the limit only for the mechanism's
+        own question, not for the addresses of each MX host (as pyspf and most receivers do)."""
         result = self.session.lookup(name, rdtype)
         if result.error in (TIMEOUT, SERVFAIL):
             raise _SpfError(TEMPERROR, result.error)
         if result.error == INVALID_NAME:
             raise _SpfError(PERMERROR, SYNTAX)
-        if result.void:
+        if result.void and count_void:
             self.void += 1
             if self.void > VOID_LOOKUP_LIMIT:
                 raise _SpfError(PERMERROR, VOID_LOOKUP_LIMIT_CODE)
@@ -500,8 +502,8 @@ def _in(address, host_address: str, prefix: int) -> bool:
     return network.version == address.version and address in network
 
 
-def _addresses(name: str, address, state: _SpfState) -> list[str]:
-    result = state.ask(name, "A" if address.version == 4 else "AAAA")
+def _addresses(name: str, address, state: _SpfState, *, count_void: bool = True) -> list[str]:
+    result = state.ask(name, "A" if address.version == 4 else "AAAA", count_void=count_void)
     return [r.address for r in result.rdatas] if result.ok else []
 
 
@@ -546,13 +548,16 @@ def _mechanism_matches(address, domain, sender, helo, match: re.Match, state: _S
         names = [str(r.exchange).rstrip(".") for r in mx.rdatas if str(r.exchange) != "."]
         if len(names) > MX_NAME_LIMIT:
             raise _SpfError(PERMERROR, TOO_MANY_MX)
-        return any(_in(address, a, prefix) for name in names for a in _addresses(name, address, state))
+        return any(
+            _in(address, a, prefix) for name in names for a in _addresses(name, address, state, count_void=False)
+        )
     if kind == "ptr":
         # Deprecated (§5.5) and slow: counted, validated forward, matched only on a confirmed name.
         reverse = state.session.lookup(str(dns.reversename.from_address(str(address))).rstrip("."), "PTR")
         for rdata in reverse.rdatas[:MX_NAME_LIMIT]:
             name = str(rdata.target).rstrip(".").lower()
-            if (name == target or name.endswith("." + target)) and str(address) in _addresses(name, address, state):
+            confirmed = _addresses(name, address, state, count_void=False)
+            if (name == target or name.endswith("." + target)) and str(address) in confirmed:
                 return True
         return False
     raise _SpfError(PERMERROR, SYNTAX)  # pragma: no cover

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,6 +66,18 @@ def dns_facts(request):
     return render(request, "mailsettings/_dns_facts.html", {"dns": facts, "next": request.GET.get("next", "")})
 
 
+def _within_client_limit(request) -> bool:
+    """Anyone may ask for checks: at most OKBNET_DNS_CHECKS_PER_CLIENT_HOUR per client address."""
+    key = f"okbnet:dns-recheck:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
+        count = 1
+    return count <= settings.OKBNET_DNS_CHECKS_PER_CLIENT_HOUR
+
+
 @require_POST
 def dns_recheck(request):
     """“Check now” / “check again”: queue a DNS check (rate-limited per domain), back to the page."""
@@ -72,14 +86,16 @@ def dns_recheck(request):
         return HttpResponseBadRequest()
     kind, domain = parsed
     try:
-        services.dns_check_request(domain=domain, kind=kind, force=True)
+        if not _within_client_limit(request):
+            messages.error(request, _("Too many DNS checks from your connection. Please try again later."))
+        else:
+            services.dns_check_request(domain=domain, kind=kind, force=True)
+            messages.success(request, _("The DNS check has started. The result appears below in a few seconds."))
     except services.RecheckTooSoon as exc:
         messages.error(
             request,
             _("This domain was checked a moment ago. Try again in %(seconds)s seconds.") % {"seconds": exc.retry_after},
         )
-    else:
-        messages.success(request, _("The DNS check has started. The result appears below in a few seconds."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -275,6 +275,8 @@ OKBNET_RELAY_ADDRESSES = env_list("OKBNET_RELAY_ADDRESSES", ["203.0.113.25", "20
 OKBNET_SPF_INCLUDE = env_str("OKBNET_SPF_INCLUDE", "_spf.okbnet.ne.jp")
 # A member may ask for a DNS check again at most this often (per domain).
 OKBNET_DNS_RECHECK_SECONDS = env_int("OKBNET_DNS_RECHECK_SECONDS", 60)
+# ... and one client address may ask for at most this many checks an hour (all domains together).
+OKBNET_DNS_CHECKS_PER_CLIENT_HOUR = env_int("OKBNET_DNS_CHECKS_PER_CLIENT_HOUR", 30)
 
 LOGGING = {
     "version": 1,

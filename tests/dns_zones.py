@@ -94,6 +94,13 @@ exists TXT "v=spf1 exists:%{{ir}}.list.spf.test -all"
 ip6 TXT "v=spf1 ip6:2001:db8:25::/64 -all"
 syntax TXT "v=spf1 foo:bar -all"
 upper TXT "V=SPF1 IP4:203.0.113.25 -ALL"
+mx3 TXT "v=spf1 mx -all"
+mx3 MX 10 m1.spf.test.
+mx3 MX 20 m2.spf.test.
+mx3 MX 30 m3.spf.test.
+m1 A 192.0.2.101
+m2 A 192.0.2.102
+m3 A 192.0.2.103
 """
     + "\n".join(f"l{i} A 192.0.2.{i}" for i in range(1, 12)),
 }

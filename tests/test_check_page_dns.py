@@ -102,3 +102,13 @@ def test_the_fragment_shows_the_stored_facts(client, dns, django_assert_num_quer
     assert response.status_code == 200 and 'data-state="checked"' in html
     assert "gw.good.own.test points to OKBNET&#x27;s relays." in html
     assert "data-poll" not in html
+
+
+def test_one_client_cannot_queue_checks_without_end(client, dns, settings):
+    settings.OKBNET_DNS_CHECKS_PER_CLIENT_HOUR = 2
+    for name in ("good", "half", "bare"):
+        response = client.post(
+            "/check/dns/recheck/", {"kind": "own_domain", "domain": f"{name}.own.test", "next": "/check/"}, follow=True
+        )
+    assert "DNS確認の回数が多すぎます" in response.content.decode()
+    assert sorted(DnsCheck.objects.values_list("domain", flat=True)) == ["good.own.test", "half.own.test"]

@@ -171,6 +171,8 @@ SPF_CASES = [
     ("ip6.spf.test", RELAY, "fail", None),
     ("syntax.spf.test", RELAY, "permerror", "syntax"),
     ("upper.spf.test", RELAY, "pass", None),
+    # Three MX hosts without AAAA: not void look-ups of the mechanism, so no permerror for IPv6.
+    ("mx3.spf.test", "2001:db8:25::25", "fail", None),
 ]
 
 
