@@ -367,6 +367,7 @@ class _SpfState:
         self.session = session
         self.lookups = 0
         self.void = 0
+        self.record = ""  # the record of the domain asked about (kept for errors found later)
 
     def count(self) -> None:
         self.lookups += 1
@@ -386,15 +387,6 @@ class _SpfState:
             if self.void > VOID_LOOKUP_LIMIT:
                 raise _SpfError(PERMERROR, VOID_LOOKUP_LIMIT_CODE)
         return result
-
-
-def spf_record(domain: str, *, session: Session | None = None) -> tuple[str | None, str | None, Lookup]:
-    """(record, error code, look-up): the one v=spf1 TXT record of a domain.
-
-    Error codes: nxdomain/nodata (no record: result "none"), multiple_records, timeout/servfail.
-    """
-    result = (session or Session()).lookup(domain, "TXT")
-    return (*_select_record(result), result)
 
 
 def _select_record(result: Lookup) -> tuple[str | None, str | None]:
@@ -418,9 +410,8 @@ def check_host(ip: str, domain: str, sender: str = "", *, session: Session | Non
     except InvalidDomain:
         return SpfResult(NONE, domain, ip, code=INVALID_NAME)
     sender = sender or f"postmaster@{ascii_domain}"
-    record = ""
     try:
-        outcome, mechanism, record = _check(address, ascii_domain, sender, helo, state, stack=())
+        outcome, mechanism, _record = _check(address, ascii_domain, sender, helo, state, stack=())
         code = None
         if outcome == NONE:
             code = mechanism
@@ -432,7 +423,7 @@ def check_host(ip: str, domain: str, sender: str = "", *, session: Session | Non
         ascii_domain,
         ip,
         code=code,
-        record=record,
+        record=state.record,
         mechanism=mechanism,
         lookups=state.lookups,
         void_lookups=state.void,
@@ -449,6 +440,8 @@ def _check(address, domain: str, sender: str, helo: str, state: _SpfState, stack
         raise _SpfError(PERMERROR, MULTIPLE_RECORDS)
     if record is None:
         return NONE, error or NODATA, ""
+    if not stack:
+        state.record = record
     terms = record.split()[1:]
     redirect = None
     parsed = []

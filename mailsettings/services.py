@@ -90,13 +90,14 @@ def provider_submission_lookup(*, domain: str = "", host: str = "") -> dict[str,
             return {"support": found["support"], "source": "dns", "host": found["host"], "domain": name, "error": None}
         if found["error"] not in (dnscheck.NXDOMAIN, dnscheck.NODATA):
             error = error or found["error"]
-    entry = providers.find(domain=dnscheck_ascii(domain), host=dnscheck_ascii(host))
+    entry = providers.find(domain=_ascii_or_empty(domain), host=_ascii_or_empty(host))
     if entry is not None:
         return {"support": entry.submission, "source": "catalogue", "host": entry.host, "domain": "", "error": None}
     return {"support": op25b.ProviderSubmission.UNKNOWN, "source": None, "host": "", "domain": "", "error": error}
 
 
-def dnscheck_ascii(name: str) -> str:
+def _ascii_or_empty(name: str) -> str:
+    """The A-label form for the catalogue, or "" for nothing usable."""
     try:
         return dnscheck.to_ascii(name) if name else ""
     except dnscheck.InvalidDomain:

@@ -182,6 +182,11 @@ def test_spf_is_evaluated_as_rfc_7208_says(dns, domain, ip, result, code):
     assert (outcome.result, outcome.code) == (result, code), outcome
 
 
+def test_a_broken_record_is_still_shown(dns):
+    outcome = dnscheck.check_host(RELAY, "void3.spf.test")
+    assert outcome.record == "v=spf1 a:v1.spf.test a:v2.spf.test a:v3.spf.test -all"
+
+
 def test_spf_counts_its_dns_lookups(dns):
     assert dnscheck.check_host(RELAY, "ten.spf.test").lookups == 10
     assert dnscheck.check_host(RELAY, "eleven.spf.test").lookups == 11
