@@ -113,7 +113,7 @@ def clean_inputs(data: Mapping[str, Any]) -> Inputs:
         else:
             try:
                 port = int(raw_port)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: float("inf")
                 port = None
                 err("port", _("Choose 25, 465, 587 or unknown."))
             else:
