@@ -18,6 +18,9 @@ relays A 203.0.113.25
 relays A 203.0.113.26
 relays AAAA 2001:db8:25::25
 relay CNAME relays
+gw CNAME relays
+@ MX 10 relays
+@ TXT "v=spf1 include:_spf.okbnet.test -all"
 _spf TXT "v=spf1 ip4:203.0.113.25 ip4:203.0.113.26 ip6:2001:db8:25::/64 -all"
 """,
     "provider.test": """

@@ -177,3 +177,14 @@ def test_staff_see_stored_checks_in_the_admin_read_only(client, dns):
     client.force_login(staff)
     assert "good.own.test" in client.get("/admin/mailsettings/dnscheck/").content.decode()
     assert client.get("/admin/mailsettings/dnscheck/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_okbnets_own_published_spf_is_checked_the_same_way(dns, settings):
+    settings.OKBNET_MAIL_DOMAIN = "okbnet.test"
+    check = services.dns_check_request(domain=settings.OKBNET_MAIL_DOMAIN, kind=OWN)
+    services.dns_check_run(check_id=check.pk)
+    facts = selectors.okbnet_dns_facts()
+    assert (facts["domain"], facts["ok"]) == ("okbnet.test", True)
+    check.refresh_from_db()
+    assert [s["result"] for s in check.result["spf"]] == ["pass", "pass", "pass"]
