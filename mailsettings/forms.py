@@ -53,6 +53,15 @@ class QuickCheckForm(forms.Form):
         max_length=253,
         help_text=_("For example smtp.example.ne.jp, as shown in your mail program."),
     )
+    provider_domain = forms.CharField(
+        label=_("The domain of your address with that provider (optional)"),
+        required=False,
+        max_length=253,
+        help_text=_(
+            "The part after @, for example example.co.jp. If you do not know whether the provider "
+            "accepts 587, we look it up in its DNS and in our list of common providers."
+        ),
+    )
     okbnet_address = forms.CharField(
         label=_("Your OKBNET mail address (optional)"),
         required=False,
@@ -61,7 +70,7 @@ class QuickCheckForm(forms.Form):
     )
 
     SENDER_FIELDS = ("port",)
-    PROVIDER_FIELDS = ("provider_submission", "provider_host")
+    PROVIDER_FIELDS = ("provider_submission", "provider_host", "provider_domain")
 
     def clean(self):
         data = dict(self.cleaned_data)

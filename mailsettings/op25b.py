@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, validate_domain_name
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,8 @@ PORTS = (25, 465, 587)
 SUBMISSION_PORTS = frozenset({465, 587})
 SENDERS_NEEDING_PORT = frozenset({SendingVia.OKBNET, SendingVia.OTHER_PROVIDER, SendingVia.OWN_SERVER})
 _email_validator = EmailValidator()
+# TextChoices.values builds a new list on every access: keep sets for the hot path.
+_VALUES = {choices: frozenset(choices.values) for choices in (IpType, SendingVia, ProviderSubmission)}
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def clean_inputs(data: Mapping[str, Any]) -> Inputs:
             if default is None:
                 err(name, _("This field is required."))
             return default
-        if not isinstance(raw, str) or raw not in choices.values:
+        if not isinstance(raw, str) or raw not in _VALUES[choices]:
             err(name, _("“%(value)s” is not a valid choice.") % {"value": raw})
             return None
         return raw
@@ -110,7 +113,7 @@ def clean_inputs(data: Mapping[str, Any]) -> Inputs:
         else:
             try:
                 port = int(raw_port)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: float("inf")
                 port = None
                 err("port", _("Choose 25, 465, 587 or unknown."))
             else:
@@ -423,6 +426,7 @@ RULES_BY_ID = {rule.id: rule for rule in TABLE}
 
 USERNAME_HINT = _("the user name on your contract document")
 PROVIDER_USERNAME_HINT = _("your user name with that provider")
+PROVIDER_HOST_HINT = _("shown on your provider's mail settings page")
 
 
 def gateway_host(okbnet_address: str = "") -> str:
@@ -431,8 +435,29 @@ def gateway_host(okbnet_address: str = "") -> str:
     return f"gw.{domain}"
 
 
+_TRANSLATED: dict[tuple[int, str | None], str] = {}
+
+
+def _translated(text: Promise, language: str | None) -> str:
+    """The table's texts are module constants that never change at run time: translate each
+    once per language (keyed by identity; hashing a lazy string would translate it again)."""
+    key = (id(text), language)
+    try:
+        return _TRANSLATED[key]
+    except KeyError:
+        with translation.override(language):
+            value = _TRANSLATED[key] = str(text)
+        return value
+
+
 def _server(host: str | None, port: int, security: str, username: Promise) -> dict[str, Any]:
-    return {"host": host, "port": port, "security": security, "auth": True, "username": str(username)}
+    return {
+        "host": host,
+        "port": port,
+        "security": security,
+        "auth": True,
+        "username": _translated(username, translation.get_language()),
+    }
 
 
 def _settings_for(kind: str | None, inputs: Inputs) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -461,20 +486,22 @@ def match(inputs: Inputs) -> Rule:
 def decide(inputs: Inputs) -> dict[str, Any]:
     """The verdict object of DESIGN §7, with texts in the active language."""
     rule = match(inputs)
+    language = translation.get_language()
     values = {
         "gateway": gateway_host(inputs.okbnet_address),
-        "provider_host": inputs.provider_host or _("shown on your provider's mail settings page"),
+        "provider_host": inputs.provider_host or _translated(PROVIDER_HOST_HINT, language),
     }
     main, alternatives = _settings_for(rule.settings, inputs)
+    steps = [_translated(step, language) for step in rule.steps]
     return {
         "verdict": rule.verdict,
         "rule": rule.id,
         "affected": rule.affected,
         "action_required": rule.action_required,
         "plan_change_required": rule.plan_change_required,
-        "title": str(rule.title),
-        "explanation": str(rule.explanation),
-        "steps": [str(step) % values if "%(" in str(step) else str(step) for step in rule.steps],
+        "title": _translated(rule.title, language),
+        "explanation": _translated(rule.explanation, language),
+        "steps": [step % values if "%(" in step else step for step in steps],
         "settings": main,
         "alternatives": alternatives,
         "provider_submission": inputs.provider_submission,

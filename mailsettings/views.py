@@ -1,8 +1,15 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from . import op25b, services
+from . import dnscheck, op25b, selectors, services
 from .forms import QuickCheckForm
+from .models import DnsCheck
 
 
 @require_GET
@@ -15,12 +22,83 @@ def check(request):
     """The quick check: anyone, no login. A GET form, so a result can be bookmarked or shared."""
     submitted = any(name in request.GET for name in QuickCheckForm.base_fields)
     form = QuickCheckForm(request.GET if submitted else None)
-    verdict = None
+    verdict = provider_facts = own_domain_facts = None
     if submitted and form.is_valid():
-        verdict = services.verdict_for(form.inputs)
+        verdict, provider_facts = services.verdict_with_facts(form.inputs)
+        own_domain = selectors.own_domain_of(form.inputs.okbnet_address)
+        if own_domain:
+            own_domain_facts = selectors.dns_facts(domain=own_domain, kind=DnsCheck.Kind.OWN_DOMAIN)
     return render(
         request,
         "mailsettings/check.html",
-        {"form": form, "verdict": verdict, "table": op25b.TABLE},
+        {
+            "form": form,
+            "verdict": verdict,
+            "table": op25b.TABLE,
+            "provider_facts": provider_facts,
+            "provider_source_text": selectors.provider_source_text(verdict["provider_submission_source"])
+            if verdict
+            else "",
+            "dns": own_domain_facts,
+        },
         status=400 if submitted and not form.is_valid() else 200,
     )
+
+
+def _kind_and_domain(data) -> tuple[str, str] | None:
+    kind, domain = data.get("kind", ""), data.get("domain", "")
+    if kind not in DnsCheck.Kind.values or not domain:
+        return None
+    try:
+        dnscheck.to_ascii(domain)
+    except dnscheck.InvalidDomain:
+        return None
+    return kind, domain
+
+
+@require_GET
+def dns_facts(request):
+    """The DNS facts of one domain as an HTML fragment (the page polls it while a check runs)."""
+    parsed = _kind_and_domain(request.GET)
+    if parsed is None:
+        return HttpResponseBadRequest()
+    facts = selectors.dns_facts(domain=parsed[1], kind=parsed[0])
+    return render(request, "mailsettings/_dns_facts.html", {"dns": facts, "next": request.GET.get("next", "")})
+
+
+def _within_client_limit(request) -> bool:
+    """Anyone may ask for checks: at most OKBNET_DNS_CHECKS_PER_CLIENT_HOUR per client address."""
+    key = f"okbnet:dns-recheck:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
+        count = 1
+    return count <= settings.OKBNET_DNS_CHECKS_PER_CLIENT_HOUR
+
+
+@require_POST
+def dns_recheck(request):
+    """“Check now” / “check again”: queue a DNS check (rate-limited per domain), back to the page."""
+    parsed = _kind_and_domain(request.POST)
+    if parsed is None:
+        return HttpResponseBadRequest()
+    kind, domain = parsed
+    try:
+        if not _within_client_limit(request):
+            messages.error(request, _("Too many DNS checks from your connection. Please try again later."))
+        else:
+            services.dns_check_request(domain=domain, kind=kind, force=True)
+            messages.success(request, _("The DNS check has started. The result appears below in a few seconds."))
+    except services.RecheckTooSoon as exc:
+        messages.error(
+            request,
+            _("This domain was checked a moment ago. Try again in %(seconds)s seconds.") % {"seconds": exc.retry_after},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/check/"
+    return redirect(f"{target}#dns-facts")

@@ -98,6 +98,9 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if not IS_POSTGRES:
     # SQLite: let concurrent web and worker writers wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a transaction starts: a read that later writes (select, then
+    # insert) would otherwise fail at once with "database is locked" beside a busy worker.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -206,11 +209,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "okbnet_portal.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["okbnet_portal.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "verdict": env_str("API_RATE_VERDICT", "6000/min"),
     },
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "OKBNET member portal API",
@@ -233,12 +238,13 @@ CELERY_DATA_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 _IS_REDIS_BROKER = CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for _sub in ("queue", "processed", "results"):
+    for _sub in ("queue", "processed", "results", "control"):
         (CELERY_DATA_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DATA_DIR / "queue"),
         "data_folder_out": str(CELERY_DATA_DIR / "queue"),
         "processed_folder": str(CELERY_DATA_DIR / "processed"),
+        "control_folder": str(CELERY_DATA_DIR / "control"),
         "store_processed": False,
     }
 elif _IS_REDIS_BROKER:
@@ -280,6 +286,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- OKBNET ---------------------------------------------------------------
 OKBNET_MAIL_DOMAIN = env_str("OKBNET_MAIL_DOMAIN", "okbnet.ne.jp")
 OKBNET_DNS_NAMESERVERS = env_list("OKBNET_DNS_NAMESERVERS")
+# OKBNET's outgoing relays (what gw.<domain> must point to, what SPF must authorise): the one list.
+OKBNET_RELAY_ADDRESSES = env_list("OKBNET_RELAY_ADDRESSES", ["203.0.113.25", "203.0.113.26", "2001:db8:25::25"])
+# The SPF include that authorises the relays (OKBNET publishes it); the advice tells members to add it.
+OKBNET_SPF_INCLUDE = env_str("OKBNET_SPF_INCLUDE", "_spf.okbnet.ne.jp")
+# A member may ask for a DNS check again at most this often (per domain).
+OKBNET_DNS_RECHECK_SECONDS = env_int("OKBNET_DNS_RECHECK_SECONDS", 60)
+# ... and one client address may ask for at most this many checks an hour (all domains together).
+OKBNET_DNS_CHECKS_PER_CLIENT_HOUR = env_int("OKBNET_DNS_CHECKS_PER_CLIENT_HOUR", 30)
 # Where the Postfix access tables of the inbound refusal list are written (network.refusals).
 OKBNET_POSTFIX_DIR = Path(env_str("OKBNET_POSTFIX_DIR", str(VAR_DIR / "postfix")))
 

@@ -13,6 +13,8 @@ api_v1 = [
 urlpatterns = [
     path("", mail_views.home, name="home"),
     path("check/", mail_views.check, name="check"),
+    path("check/dns/", mail_views.dns_facts, name="dns-facts"),
+    path("check/dns/recheck/", mail_views.dns_recheck, name="dns-recheck"),
     path("mypage/plan/", include("accounts.plan_urls")),
     path("staff/", include("support.urls")),
     path("admin/", admin.site.urls),

@@ -277,3 +277,9 @@ def test_any_input_gets_a_verdict_or_field_errors(data):
         assert exc.errors and all(isinstance(m, str) for ms in exc.errors.values() for m in ms)
     else:
         assert result["rule"] in op25b.RULES_BY_ID
+
+
+def test_an_infinite_port_is_a_field_error_not_a_crash():
+    with pytest.raises(op25b.InvalidInputs) as caught:
+        op25b.clean_inputs({"ip_type": "dynamic", "sending_via": "okbnet", "port": float("inf")})
+    assert set(caught.value.errors) == {"port"}

@@ -18,6 +18,7 @@
     show("port", needsPort.indexOf(via) !== -1);
     show("provider_submission", via === "other_provider");
     show("provider_host", via === "other_provider");
+    show("provider_domain", via === "other_provider");
     show("okbnet_address", via === "okbnet" || via === "other_provider");
   }
   form.addEventListener("change", update);

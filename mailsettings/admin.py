@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import DnsCheck
+
+
+@admin.register(DnsCheck)
+class DnsCheckAdmin(admin.ModelAdmin):
+    """Read-only: checks are written by services.dns_check_run() only."""
+
+    list_display = ("domain", "kind", "status", "requested_at", "checked_at", "expires_at")
+    list_filter = ("kind", "status")
+    search_fields = ("domain",)
+    date_hierarchy = "requested_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,64 @@
+"""A local stand-in DNS server that answers badly on purpose (fault injection, loopback only).
+
+Names with a "servfail" label get SERVFAIL, with a "refused" label REFUSED; anything else is
+never answered (a timeout). Built with dnspython's message API on a plain UDP socket.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import dns.flags
+import dns.message
+import dns.rcode
+
+
+class BadDnsServer:
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.received = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data, peer = self.sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.received += 1
+            try:
+                query = dns.message.from_wire(data)
+            except Exception:  # noqa: S112 - not DNS: ignore it
+                continue
+            name = str(query.question[0].name).lower()
+            labels = name.split(".")
+            if "servfail" in labels:
+                rcode = dns.rcode.SERVFAIL
+            elif "refused" in labels:
+                rcode = dns.rcode.REFUSED
+            else:
+                continue  # say nothing: the client times out
+            reply = dns.message.make_response(query)
+            reply.set_rcode(rcode)
+            reply.flags |= dns.flags.RA
+            self.sock.sendto(reply.to_wire(), peer)
+
+    def __enter__(self) -> BadDnsServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()

@@ -1,0 +1,111 @@
+"""The verdict asks DNS (and then the catalogue) when the member does not know their provider's ports."""
+
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from mailsettings import op25b, providers, services
+
+from .bad_dns import BadDnsServer
+from .dns_zones import IDN_DOMAIN, IDN_ZONE
+
+URL = "/api/v1/op25b/verdict/"
+BASE = {"ip_type": "dynamic", "sending_via": "other_provider", "port": 25}
+
+
+def verdict(**extra):
+    return services.verdict_from_data({**BASE, **extra})
+
+
+@pytest.mark.parametrize(
+    ("extra", "rule", "support", "source", "host"),
+    [
+        ({"provider_domain": "both.provider.test"}, "R8", "both", "dns", "smtp.both.provider.test"),
+        ({"provider_domain": "only587.provider.test"}, "R8", "587", "dns", "mail.only587.provider.test"),
+        ({"provider_domain": "only465.provider.test"}, "R9", "465", "dns", "smtps.only465.provider.test"),
+        ({"provider_domain": "declined.provider.test"}, "R11", "none", "dns", "gw.okbnet.ne.jp"),
+        ({"provider_host": "smtp.hostonly.provider.test"}, "R8", "587", "dns", "smtp.hostonly.provider.test"),
+        ({"provider_domain": IDN_DOMAIN}, "R8", "587", "dns", f"smtp.{IDN_ZONE}"),
+        ({"provider_domain": "absent.provider.test"}, "R10", "unknown", None, None),
+        ({"provider_domain": "nowhere.provider.test"}, "R10", "unknown", None, None),
+    ],
+)
+def test_an_unknown_provider_becomes_r8_r9_or_r11_when_dns_answers(dns, extra, rule, support, source, host):
+    result = verdict(**extra)
+    assert (result["rule"], result["provider_submission"], result["provider_submission_source"]) == (
+        rule,
+        support,
+        source,
+    )
+    assert (result["settings"] or {}).get("host") == host
+
+
+def test_what_the_member_said_wins_over_dns(dns):
+    result = verdict(provider_domain="declined.provider.test", provider_submission="587")
+    assert (result["rule"], result["provider_submission_source"]) == ("R8", "member")
+
+
+def test_dns_is_not_asked_when_the_answer_would_not_change_the_verdict(dns):
+    cache.clear()
+    result = services.verdict_from_data({**BASE, "port": 587, "provider_domain": "both.provider.test"})
+    assert (result["rule"], result["provider_submission_source"]) == ("R7", None)
+    assert cache.get("okbnet:dns:submission:both.provider.test") is None
+
+
+def test_the_catalogue_answers_when_dns_says_nothing(dns):
+    # gmail.com is not served by the test DNS server: NSD refuses, the catalogue answers.
+    result = verdict(provider_domain="gmail.com")
+    assert (result["rule"], result["provider_submission"], result["provider_submission_source"]) == (
+        "R8",
+        "both",
+        "catalogue",
+    )
+    assert result["settings"]["host"] == "smtp.gmail.com"
+    assert result["alternatives"][0]["port"] == 465
+
+
+def test_the_catalogue_knows_yahoo_japan_by_its_outgoing_host(dns):
+    result = verdict(provider_host="smtp.mail.yahoo.co.jp")
+    assert (result["rule"], result["provider_submission_source"]) == ("R9", "catalogue")
+
+
+def test_every_catalogue_entry_is_a_valid_answer_and_dated():
+    assert providers.REVIEWED
+    for entry in providers.CATALOGUE:
+        assert entry.submission in {"587", "465", "both"}
+        assert entry.domains or entry.hosts
+
+
+def test_it_stays_r10_when_dns_cannot_answer_and_within_three_seconds(settings):
+    cache.clear()
+    with BadDnsServer() as bad:
+        settings.OKBNET_DNS_NAMESERVERS = [bad.address]
+        started = time.monotonic()
+        result = verdict(provider_domain="silent.example.test", provider_host="smtp.other.example.test")
+        elapsed = time.monotonic() - started
+    assert (result["rule"], result["provider_submission_source"]) == ("R10", None)
+    assert elapsed < services.PROVIDER_DNS_BUDGET + 0.7
+
+
+def test_a_second_verdict_is_answered_from_the_cache(dns, settings):
+    verdict(provider_domain="both.provider.test")
+    with BadDnsServer() as bad:  # DNS now unreachable: the cached answer still stands
+        settings.OKBNET_DNS_NAMESERVERS = [bad.address]
+        result = verdict(provider_domain="both.provider.test")
+        assert bad.received == 0
+    assert (result["rule"], result["provider_submission_source"]) == ("R8", "dns")
+
+
+@pytest.mark.django_db
+def test_the_api_says_where_the_answer_came_from(api, dns):
+    response = api.post(URL, {**BASE, "provider_domain": "only465.provider.test"}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["rule"], body["provider_submission"], body["provider_submission_source"]) == ("R9", "465", "dns")
+
+
+def test_op25b_stays_free_of_dns():
+    source = Path(op25b.__file__).read_text(encoding="utf-8")
+    assert "dnscheck" not in source and "import dns" not in source and "socket" not in source
