@@ -107,3 +107,23 @@ def address_holder(*, address: str, at: datetime) -> Holder | None:
         until=session.stopped_at,
         username=session.username,
     )
+
+
+def spf_status() -> dict:
+    """For the staff dashboard: the record OKBNET should publish, and the last check of the published one
+    (None until a worker has checked; no DNS here)."""
+    from django.conf import settings
+
+    from mailsettings.dnscheck import relay_addresses
+
+    from .services import SPF_STATUS_KEY
+    from .spf import spf_expected_record
+
+    return {
+        "relays": list(relay_addresses()),
+        "include": settings.OKBNET_SPF_INCLUDE,
+        "domain": settings.OKBNET_MAIL_DOMAIN,
+        "expected": spf_expected_record(relay_addresses()),
+        "domain_record_expected": f"v=spf1 include:{settings.OKBNET_SPF_INCLUDE} -all",
+        "last": cache.get(SPF_STATUS_KEY),
+    }

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -300,3 +301,20 @@ def session_log_import(*, data: bytes, filename: str, by: User | None = None) ->
             update_fields=["stopped_at", "member", "imported"],
         )
     return batch
+
+
+# --- SPF of OKBNET's relays -----------------------------------------------------
+
+SPF_STATUS_KEY = "network:spf-status"
+
+
+def spf_status_refresh() -> dict:
+    """Check the published SPF (DNS, through the DNS module) and keep the result for the dashboard.
+
+    Run by a worker (beat, or staff's "check now"): pages never wait for DNS.
+    """
+    from . import selectors, spf
+
+    status = spf.spf_published_check(dynamic_networks=selectors.dynamic_ranges())
+    cache.set(SPF_STATUS_KEY, status, timeout=None)
+    return status

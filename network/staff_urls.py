@@ -6,4 +6,5 @@ app_name = "network"
 urlpatterns = [
     path("sessions/import/", views.session_import, name="session-import"),
     path("lookup/", views.address_lookup, name="address-lookup"),
+    path("spf/check/", views.spf_check, name="spf-check"),
 ]

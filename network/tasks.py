@@ -15,3 +15,16 @@ from . import services
 def export_refusal_tables() -> list[str]:
     """Rewrite the Postfix tables from the list (idempotent: the whole state, not a delta)."""
     return services.refusal_tables_write()
+
+
+@shared_task(
+    name="network.refresh_spf_status",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def refresh_spf_status() -> bool:
+    """Check OKBNET's published SPF (idempotent: it only replaces the stored result)."""
+    return services.spf_status_refresh()["ok"]

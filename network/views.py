@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from support.views import staff_required
 
@@ -104,3 +104,14 @@ def address_lookup(request):
         {"form": form, "holder": holder, "searched": submitted and form.is_valid()},
         status=400 if submitted and not form.is_valid() else 200,
     )
+
+
+@staff_required
+@require_POST
+def spf_check(request):
+    """Queue a check of OKBNET's published SPF (DNS runs in the worker, not in this request)."""
+    from .tasks import refresh_spf_status
+
+    refresh_spf_status.delay()
+    messages.info(request, _("The published SPF is being checked: reload the dashboard in a few seconds."))
+    return redirect("staff-dashboard")

@@ -280,6 +280,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Expired refusal-list entries drop out of the Postfix tables within a minute.
     "network-export-refusal-tables": {"task": "network.export_refusal_tables", "schedule": 60.0},
+    # The dashboard's SPF status of OKBNET's relays.
+    "network-refresh-spf-status": {"task": "network.refresh_spf_status", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -18,6 +18,7 @@ from rest_framework.exceptions import APIException
 
 from accounts import services as plan_changes
 from accounts.models import PlanChangeRequest
+from network import selectors as network_selectors
 
 from . import selectors, services
 from .models import Ticket
@@ -104,7 +105,7 @@ def dashboard(request):
     return render(
         request,
         "support/dashboard.html",
-        {**data, "chart": _bars(per_day), "verdict_bars": verdicts},
+        {**data, "chart": _bars(per_day), "verdict_bars": verdicts, "spf": network_selectors.spf_status()},
     )
 
 

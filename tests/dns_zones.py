@@ -67,6 +67,15 @@ exists A 192.0.2.34
 a2 CNAME a3.cname.test.
 loop2 CNAME loop1.cname.test.
 """,
+    # OKBNET's own SPF as the dashboard judges it (network.spf): exact (other order and spelling), too wide.
+    "spfexact.test": """
+@ TXT "v=spf1 include:_spf.spfexact.test -all"
+_spf TXT "v=spf1 ip6:2001:db8:25::25 ip4:203.0.113.26 +ip4:203.0.113.25/32 -all"
+""",
+    "spfwide.test": """
+@ TXT "v=spf1 include:_spf.spfwide.test -all"
+_spf TXT "v=spf1 ip4:203.0.113.0/24 ip4:198.51.100.0/24 ip6:2001:db8:25::25 -all"
+""",
     "spf.test": f"""
 pass TXT "v=spf1 ip4:203.0.113.0/24 -all"
 fail TXT "v=spf1 ip4:192.0.2.0/24 -all"
