@@ -158,15 +158,3 @@ def member_enforce(
         )
         tickets.ticket_record_step(ticket=ticket, step="member_emailed", body=member.email, by=by)
     return record
-
-
-def enforcement_notice(member: Member) -> EnforcementAction | None:
-    """What a suspended or cancelled member is shown: the action that put them there."""
-    if member.status == MS.ACTIVE:
-        return None
-    return (
-        EnforcementAction.objects.filter(member=member, new_status=member.status)
-        .select_related("ticket")
-        .order_by("-created_at", "-id")
-        .first()
-    )

@@ -6,10 +6,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from accounts.models import PlanChangeRequest
+from accounts.models import Member, PlanChangeRequest
 from mailsettings import op25b, stats
 
-from .models import Ticket
+from .models import EnforcementAction, Ticket
 
 SORTS = {
     "created": "created_at",
@@ -85,3 +85,15 @@ def dashboard(*, days: int = 14) -> dict:
         "verdicts": stats.verdict_counts(days=days, verdicts=verdict_codes),
         "days": days,
     }
+
+
+def enforcement_notice(member: Member) -> EnforcementAction | None:
+    """What a suspended or cancelled member is shown: the action that put them there."""
+    if member.status == Member.Status.ACTIVE:
+        return None
+    return (
+        EnforcementAction.objects.filter(member=member, new_status=member.status)
+        .select_related("ticket")
+        .order_by("-created_at", "-id")
+        .first()
+    )
