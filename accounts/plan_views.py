@@ -49,7 +49,7 @@ def fixed_ip(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_change_request(member=member, by=request.user)
-        except (services.OpenRequestExists, services.PlanChangeInvalid) as exc:
+        except (services.OpenRequestExists, services.MemberNotActive, services.PlanChangeInvalid) as exc:
             detail = exc.detail
             if isinstance(detail, dict):
                 detail = [m for msgs in detail.values() for m in msgs]
@@ -65,6 +65,7 @@ def fixed_ip(request):
         "current": current,
         "status": status_payload(current) if current else None,
         "can_request": target is not None
+        and member.status == member.Status.ACTIVE  # suspended/cancelled: the notice says why
         and member.plan.ip_type == "dynamic"
         and (current is None or not current.is_open),
     }

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 JST = ZoneInfo("Asia/Tokyo")
 T0 = datetime(2026, 11, 1, 9, tzinfo=JST)
+MEMBER_PAGE = "/mypage/plan/fixed-ip/"
 
 
 def logged_in_context(browser, live_server, user):
@@ -64,3 +65,17 @@ def test_staff_find_the_sender_suspend_them_and_the_member_sees_the_notice(
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [m.to for m in mail.outbox] == [["sender@example.jp"]]
+
+    # The member, logged in, sees why and what to do, and cannot request a plan change.
+    # (This branch has no /mypage/ yet: the member's own plan page carries the same notice.)
+    member_context = logged_in_context(browser, live_server, sender.user)
+    member_page = member_context.new_page()
+    member_page.set_default_timeout(15_000)
+    member_page.goto(MEMBER_PAGE)
+    notice = member_page.get_by_role("alert").filter(has_text="回線の利用を停止しています")
+    assert notice.is_visible()
+    assert "お客様の回線から迷惑メールの送信を確認しました。" in notice.inner_text()
+    assert "ウイルス" in notice.inner_text()
+    assert member_page.get_by_role("button", name="変更を申し込む").count() == 0
+    assert axe_check(member_page) == []
+    member_context.close()
