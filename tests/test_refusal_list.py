@@ -138,3 +138,17 @@ def test_staff_adding_an_entry_in_the_admin_updates_the_table(celery_worker, set
     assert (entry.value, entry.created_by) == ("bulk.example", staff_user)
     senders = tmp_path / SENDERS_FILE
     assert wait_for(lambda: senders.exists() and "bulk.example\t" in senders.read_text())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_task_drops_an_entry_once_it_has_expired(celery_worker, settings, tmp_path):
+    from network.tasks import export_refusal_tables
+
+    settings.OKBNET_POSTFIX_DIR = tmp_path
+    clients = tmp_path / CLIENTS_FILE
+    entry = RefusedSource.objects.create(kind="network", value="192.0.2.9/32", reason="r")
+    refusal_tables_write()
+    assert "192.0.2.9/32" in clients.read_text()
+    RefusedSource.objects.filter(pk=entry.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    export_refusal_tables.delay()  # what beat sends every minute
+    assert wait_for(lambda: "192.0.2.9/32" not in clients.read_text())
