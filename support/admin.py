@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Ticket, TicketEvent
+from .models import EnforcementAction, SpamReport, Ticket, TicketEvent
 
 
 class TicketEventInline(admin.TabularInline):
@@ -41,3 +41,31 @@ class TicketEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the abuse desk's services; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SpamReport)
+class SpamReportAdmin(ReadOnlyAdmin):
+    list_display = ("source_ip", "seen_at", "member", "held_as", "ticket", "reporter", "created_at")
+    search_fields = ("source_ip", "member__member_number", "ticket__number", "reporter")
+    list_select_related = ("member", "ticket")
+
+
+@admin.register(EnforcementAction)
+class EnforcementActionAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "member", "action", "old_status", "new_status", "ticket", "created_by")
+    list_filter = ("action",)
+    search_fields = ("member__member_number", "ticket__number")
+    list_select_related = ("member", "ticket")

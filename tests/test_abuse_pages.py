@@ -106,3 +106,13 @@ def test_the_reports_list_costs_the_same_queries_whatever_its_length(
         spam_report_file(source_ip="203.0.113.7", seen_at=T0, evidence="e", reporter="r", by=staff_user)
     with django_assert_num_queries(4):
         client.get("/staff/abuse/reports/")
+
+
+def test_the_admin_shows_reports_and_the_audit_trail_read_only(admin_client, sender, staff_user):
+    from support.abuse import member_enforce, spam_report_file
+
+    report = spam_report_file(source_ip="203.0.113.7", seen_at=T0, evidence="e", reporter="r", by=staff_user)
+    member_enforce(member=sender, action="suspend", reason="r", evidence_ticket=report.ticket, by=staff_user)
+    assert report.ticket.number in admin_client.get("/admin/support/spamreport/").content.decode()
+    assert sender.member_number in admin_client.get("/admin/support/enforcementaction/").content.decode()
+    assert admin_client.get("/admin/support/enforcementaction/add/").status_code == 403
