@@ -116,3 +116,12 @@ def test_the_admin_shows_reports_and_the_audit_trail_read_only(admin_client, sen
     assert report.ticket.number in admin_client.get("/admin/support/spamreport/").content.decode()
     assert sender.member_number in admin_client.get("/admin/support/enforcementaction/").content.decode()
     assert admin_client.get("/admin/support/enforcementaction/add/").status_code == 403
+
+
+def test_a_spam_report_ticket_links_to_the_members_enforcement_page(client, staff_user, sender):
+    from support.abuse import spam_report_file
+
+    report = spam_report_file(source_ip="203.0.113.7", seen_at=T0, evidence="e", reporter="r", by=staff_user)
+    client.force_login(staff_user)
+    page = client.get(f"/staff/tickets/{report.ticket.number}/").content.decode()
+    assert f"/staff/abuse/members/{sender.member_number}/?evidence={report.ticket.number}" in page
