@@ -29,32 +29,50 @@ def dynamic_ranges() -> list[str]:
 
 @dataclass(frozen=True)
 class PublishedRanges:
-    """The carriers' list as published: collapsed networks, when this content first appeared, a digest."""
+    """The carriers' list as published: collapsed CIDRs, when this content first appeared, a digest."""
 
-    networks: list[Network]
+    cidrs: tuple[str, ...]
     changed_at: datetime
     digest: str
+
+    @property
+    def networks(self) -> list[Network]:
+        return [ipaddress.ip_network(c) for c in self.cidrs]
 
 
 RANGES_STATE_KEY = "network:dynamic-ranges:state"
 
 
+def _digest(lines) -> str:
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
 def published_ranges() -> PublishedRanges:
     """The dynamic ranges with a stable validator for conditional GETs (one query).
 
-    `changed_at` is when the current content was first served (kept in the cache), so
-    `Last-Modified` only moves when the list does; a cold cache restarts it at now, which at
+    The collapsed list is kept in the cache with the pools it came from, so a poll costs one
+    query and a hash, not a collapse. `changed_at` is when the current content was first served,
+    so `Last-Modified` only moves when the list does; a cold cache restarts it at now, which at
     worst makes a carrier download an unchanged list once.
     """
-    networks = ranges_collapse(dynamic_ranges())
-    digest = hashlib.sha256("\n".join(map(str, networks)).encode()).hexdigest()[:32]
+    pools = sorted(dynamic_ranges())
+    source = _digest(pools)
     state = cache.get(RANGES_STATE_KEY)
-    if not state or state[0] != digest:
-        now = int(datetime.now(tz=UTC).timestamp())
-        # Second-resolution dates: a change within the same second must still move Last-Modified.
-        state = (digest, max(now, state[1] + 1) if state else now)
+    if not state or state["source"] != source:
+        cidrs = tuple(str(n) for n in ranges_collapse(pools))
+        digest = _digest(cidrs)
+        changed_at = state["changed_at"] if state else 0
+        if digest != (state or {}).get("digest"):
+            now = int(datetime.now(tz=UTC).timestamp())
+            # Second-resolution dates: a change within the same second must still move Last-Modified.
+            changed_at = max(now, changed_at + 1)
+        state = {"source": source, "digest": digest, "changed_at": changed_at, "cidrs": cidrs}
         cache.set(RANGES_STATE_KEY, state, timeout=None)
-    return PublishedRanges(networks=networks, changed_at=datetime.fromtimestamp(state[1], tz=UTC), digest=digest)
+    return PublishedRanges(
+        cidrs=tuple(state["cidrs"]),
+        changed_at=datetime.fromtimestamp(state["changed_at"], tz=UTC),
+        digest=state["digest"],
+    )
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ import csv
 import io
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -17,6 +18,7 @@ from .models import SessionImport
 from .ranges import ranges_text
 
 RANGES_MAX_AGE = 300  # carriers may poll every few minutes; a conditional GET costs one query
+RANGES_BODY_CACHE_SECONDS = 86400  # a rendered list, keyed by its digest and date: never stale
 
 
 def conditional_ranges(request, *, representation: str, render_body, content_type: str):
@@ -26,7 +28,9 @@ def conditional_ranges(request, *, representation: str, render_body, content_typ
     last_modified = int(published.changed_at.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        response = HttpResponse(render_body(published), content_type=content_type)
+        key = f"network:dynamic-ranges:{published.digest}:{last_modified}:{representation}"
+        body = cache.get_or_set(key, lambda: render_body(published), timeout=RANGES_BODY_CACHE_SECONDS)
+        response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=RANGES_MAX_AGE)
