@@ -66,3 +66,16 @@ class MemberFactory(DjangoModelFactory):
     connection_username = factory.Sequence(lambda n: f"okb{2000000 + n:07d}")
     mail_address = factory.Sequence(lambda n: f"member{n}@okbnet.ne.jp")
     plan = factory.SubFactory(PlanFactory)
+
+
+class MailSetupFactory(DjangoModelFactory):
+    class Meta:
+        model = "mailsettings.MailSetup"
+
+    member = factory.SubFactory(MemberFactory)
+    label = factory.Sequence(lambda n: f"PC {n}")
+    mail_program = "thunderbird"
+    sending_via = "other_provider"
+    port = 25
+    provider_submission = "none"
+    provider_host = "smtp.example.jp"
