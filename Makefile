@@ -48,8 +48,7 @@ clean-var:
 	rm -rf var/
 
 # Re-extract translatable strings: each app owns its catalogue (<app>/locale/ja), the
-# project-wide templates and okbnet_portal/ use locale/ja. Needs GNU gettext. `-P`: the app's
-# own folder must not shadow the standard library (an app's selectors.py would hide `selectors`).
+# project-wide templates and okbnet_portal/ use locale/ja. Needs GNU gettext.
 APPS := accounts mailsettings support network
 messages-extract: $(STAMP)
 	for app in $(APPS); do (cd $$app && PYTHONPATH=.. ../$(PY) -P -m django makemessages -l ja --no-obsolete -v0 --settings=okbnet_portal.settings); done
