@@ -100,3 +100,70 @@ class ClientAPIKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
+
+
+class PlanChangeRequest(models.Model):
+    """A member's change to the fixed-IP variant of their plan (DESIGN §8), carried out by a worker."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        PROCESSING = "processing", _("Processing")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.PROCESSING)
+
+    class FailureReason(models.TextChoices):
+        POOL_EXHAUSTED = "pool_exhausted", _("No free fixed IP address is left for this line type.")
+        MEMBER_SUSPENDED = "member_suspended", _("The member's contract is suspended or cancelled.")
+        NO_FIXED_VARIANT = "no_fixed_variant", _("The plan has no fixed-IP variant.")
+        GAVE_UP = "gave_up", _("Processing failed repeatedly; a person must look at it.")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="plan_change_requests"
+    )
+    from_plan = models.ForeignKey(
+        ConnectionPlan, verbose_name=_("current plan"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_plan = models.ForeignKey(
+        ConnectionPlan, verbose_name=_("target plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    old_connection_username = models.CharField(_("old connection user name"), max_length=64, blank=True)
+    new_connection_username = models.CharField(_("new connection user name"), max_length=64, blank=True)
+    fixed_ip = models.GenericIPAddressField(_("fixed IP address"), null=True, blank=True)
+    effective_date = models.DateField(_("applies from"))
+    failure_reason = models.CharField(_("failure reason"), max_length=20, choices=FailureReason.choices, blank=True)
+    failure_detail = models.TextField(_("failure detail"), blank=True)
+    ticket = models.ForeignKey(
+        "support.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="plan_change_requests"
+    )
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    claimed_at = models.DateTimeField(_("processing since"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("plan change request")
+        verbose_name_plural = _("plan change requests")
+        constraints = [
+            # The last guard of "one open request per member", whatever races the service loses.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status__in=["submitted", "processing"]),
+                name="plan_change_one_open_per_member",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="planchange_status_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.member_id} {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

@@ -1,14 +1,29 @@
-"""Writes on members and their log-in: activation codes and first-time activation."""
+"""Writes on members: log-in activation, and fixed-IP plan changes (DESIGN §8: request, cancel,
+retry, and the work a worker does). Every interface (pages, call-center API, staff ticket page,
+Celery task) calls these."""
 
+import datetime
+import re
 import secrets
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
 
-from .models import Member, User
+from mailsettings.op25b import IpType
+from network.services import PoolExhausted, address_allocate
+from okbnet_portal.actors import Actor, actor_name
+from okbnet_portal.api.errors import Conflict
+from okbnet_portal.emails import email_queue
+from support import services as tickets
+from support.models import Ticket
+
+from .models import ConnectionPlan, Member, PlanChangeRequest, User
 
 # No 0/O/1/I/L: the code is typed from paper.
 ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -72,3 +87,303 @@ def member_activate(*, member_number: str, connection_username: str, activation_
         member.save(update_fields=["user", "activation_code_hash", "updated_at"])
     cache.delete(key)
     return user
+
+
+# --- Fixed-IP plan changes (DESIGN §8) ------------------------------------------------------
+
+Status = PlanChangeRequest.Status
+Reason = PlanChangeRequest.FailureReason
+
+# Steps a request goes through, in order; the stepper on the member's page shows these.
+STEPS: list[tuple[str, str]] = [
+    ("received", _("Request received")),
+    ("processing", _("Processing started")),
+    ("address_allocated", _("Fixed IP address assigned")),
+    ("username_issued", _("New connection user name issued")),
+    ("plan_switched", _("Plan and fee switched")),
+    ("email_queued", _("Notice e-mailed")),
+    ("completed", _("Completed")),
+]
+STEP_LABELS = dict(STEPS)
+
+
+class OpenRequestExists(Conflict):
+    default_detail = _("This member already has an open plan-change request.")
+
+
+class RequestNotCancellable(Conflict):
+    default_detail = _("The request can no longer be cancelled: processing has started or it is finished.")
+
+
+class RequestNotRetryable(Conflict):
+    default_detail = _("Only a failed request can be retried.")
+
+
+class PlanChangeInvalid(exceptions.ValidationError):
+    pass
+
+
+class PermanentFailure(Exception):
+    """A failure no retry will fix: the request ends `failed` and a person takes over."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def next_billing_date(today: datetime.date | None = None) -> datetime.date:
+    """Billing runs from the 1st of each month: a change applies from the 1st of next month."""
+    today = today or timezone.localdate()
+    return (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def fixed_target_for(member: Member) -> ConnectionPlan | None:
+    return member.plan.fixed_variant
+
+
+def open_request_for(member: Member) -> PlanChangeRequest | None:
+    return PlanChangeRequest.objects.filter(member=member, status__in=PlanChangeRequest.OPEN_STATUSES).first()
+
+
+def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = None, by: Actor) -> PlanChangeRequest:
+    """Save the request and open its ticket in one transaction; queue the task after commit."""
+    if member.plan.ip_type == IpType.FIXED:
+        raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
+    if target_plan is not None and target_plan.ip_type != IpType.FIXED:
+        raise PlanChangeInvalid({"target_plan": [_("The target plan must be a fixed-IP plan.")]})
+    target = target_plan or fixed_target_for(member)
+    if open_request_for(member) is not None:
+        raise OpenRequestExists()
+    try:
+        with transaction.atomic():
+            ticket = tickets.ticket_open(
+                member=member,
+                category=Ticket.Category.PLAN_CHANGE,
+                subject=f"{_('Change to a fixed-IP plan')}: {member.member_number}",
+                description=f"{member.plan.code} → {target.code if target else '-'}",
+                by=by,
+            )
+            request = PlanChangeRequest.objects.create(
+                member=member,
+                from_plan=member.plan,
+                target_plan=target,
+                old_connection_username=member.connection_username,
+                effective_date=next_billing_date(),
+                ticket=ticket,
+                requested_by=actor_name(by),
+                steps=[_step("received")],
+            )
+            tickets.ticket_record_step(ticket=ticket, step="received", body=f"request #{request.pk}")
+            _queue(request.pk)
+    except IntegrityError:
+        # Another request of this member won the race (the partial unique constraint).
+        raise OpenRequestExists() from None
+    return request
+
+
+def plan_change_cancel(*, request: PlanChangeRequest | int, by: Actor) -> PlanChangeRequest:
+    with transaction.atomic():
+        request = _locked(request)
+        if request.status != Status.SUBMITTED:
+            raise RequestNotCancellable()
+        request.status = Status.CANCELLED
+        request.finished_at = timezone.now()
+        request.steps = [*request.steps, _step("cancelled")]
+        request.save(update_fields=["status", "finished_at", "steps", "updated_at"])
+        tickets.ticket_record_step(ticket=request.ticket_id, step="cancelled", by=by)
+        tickets.ticket_change_status(ticket=request.ticket_id, status=Ticket.Status.CLOSED, by=by)
+    return request
+
+
+def plan_change_retry(*, request: PlanChangeRequest | int, by: Actor) -> PlanChangeRequest:
+    """Staff: send a failed request through again (e.g. after adding a pool)."""
+    try:
+        with transaction.atomic():
+            request = _locked(request)
+            if request.status != Status.FAILED:
+                raise RequestNotRetryable()
+            request.status = Status.SUBMITTED
+            request.failure_reason = ""
+            request.failure_detail = ""
+            request.finished_at = None
+            request.claimed_at = None
+            request.steps = [*request.steps, _step("retried")]
+            request.save()
+            tickets.ticket_record_step(ticket=request.ticket_id, step="retried", by=by)
+            _queue(request.pk)
+    except IntegrityError:
+        raise OpenRequestExists() from None
+    return request
+
+
+def plan_change_process(*, request_id: int) -> PlanChangeRequest | None:
+    """The worker's job. Safe to run twice, concurrently, or after a worker died half-way.
+
+    The claim (submitted → processing) is a conditional update. All the work then happens in
+    one transaction that locks the request and re-checks it is still `processing`: a killed
+    worker's transaction rolls back and leaves `processing`, which the next delivery (or the
+    sweep) picks up; a second delivery that arrives while the first is working waits on the
+    lock and then finds the request finished.
+    """
+    now = timezone.now()
+    claimed = PlanChangeRequest.objects.filter(id=request_id, status=Status.SUBMITTED).update(
+        status=Status.PROCESSING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+    )
+    if claimed:
+        ticket_id = PlanChangeRequest.objects.values_list("ticket_id", flat=True).get(id=request_id)
+        tickets.ticket_record_step(ticket=ticket_id, step="processing")
+    elif PlanChangeRequest.objects.filter(id=request_id, status=Status.PROCESSING).exists() is False:
+        return None  # completed, failed, cancelled or gone: nothing to do twice
+
+    with transaction.atomic():
+        # A write first: it takes the row lock on PostgreSQL and the write lock on SQLite.
+        if not PlanChangeRequest.objects.filter(id=request_id, status=Status.PROCESSING).update(
+            updated_at=timezone.now()
+        ):
+            return None
+        request = (
+            PlanChangeRequest.objects.select_for_update(of=("self",)).select_related("target_plan").get(id=request_id)
+        )
+        member = Member.objects.select_for_update().get(pk=request.member_id)
+        try:
+            _carry_out(request, member)
+        except PermanentFailure as failure:
+            _fail(request, failure.reason, failure.detail)
+    return request
+
+
+def plan_change_give_up(*, request_id: int, detail: str) -> None:
+    """Transient errors outlasted every retry: fail the request so a person looks at it."""
+    with transaction.atomic():
+        request = PlanChangeRequest.objects.select_for_update().filter(id=request_id).first()
+        if request is not None and request.is_open:
+            _fail(request, Reason.GAVE_UP, detail)
+
+
+def plan_change_requeue_stuck(
+    *,
+    submitted_for: datetime.timedelta = datetime.timedelta(seconds=60),
+    processing_for: datetime.timedelta = datetime.timedelta(minutes=5),
+) -> list[int]:
+    """The beat sweep: re-queue requests left `submitted` (the broker was down when they were
+    saved) or left `processing` longer than any task may run (the worker and its message died)."""
+    now = timezone.now()
+    ids = list(
+        PlanChangeRequest.objects.filter(status=Status.SUBMITTED, updated_at__lt=now - submitted_for).values_list(
+            "id", flat=True
+        )
+    ) + list(
+        PlanChangeRequest.objects.filter(status=Status.PROCESSING, updated_at__lt=now - processing_for).values_list(
+            "id", flat=True
+        )
+    )
+    from .tasks import process_plan_change
+
+    for pk in ids:
+        process_plan_change.delay(pk)
+    return ids
+
+
+# --- internals ------------------------------------------------------------------------------
+
+
+def _step(code: str) -> dict[str, str]:
+    return {"step": code, "at": timezone.now().isoformat()}
+
+
+def _queue(request_id: int) -> None:
+    from .tasks import process_plan_change
+
+    transaction.on_commit(lambda: process_plan_change.delay(request_id))
+
+
+def _locked(request: PlanChangeRequest | int) -> PlanChangeRequest:
+    pk = request.pk if isinstance(request, PlanChangeRequest) else request
+    return PlanChangeRequest.objects.select_for_update().get(pk=pk)
+
+
+def new_connection_username(member: Member) -> str:
+    """A unique user name for the fixed-IP contract: `okbf` + the member number's digits."""
+    digits = re.sub(r"\D", "", member.member_number) or str(member.pk)
+    base = f"okbf{digits}"
+    candidate, n = base, 1
+    while Member.objects.filter(connection_username=candidate).exclude(pk=member.pk).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _carry_out(request: PlanChangeRequest, member: Member) -> None:
+    if member.status != Member.Status.ACTIVE:
+        raise PermanentFailure(Reason.MEMBER_SUSPENDED, member.status)
+    target = request.target_plan
+    if target is None or target.ip_type != IpType.FIXED:
+        raise PermanentFailure(Reason.NO_FIXED_VARIANT, request.from_plan_id and str(request.from_plan_id))
+    steps = list(request.steps)
+    if not any(s["step"] == "processing" for s in steps):
+        steps.append(_step("processing"))
+
+    try:
+        address = address_allocate(member=member, line_type=target.line_type)
+    except PoolExhausted as exc:
+        raise PermanentFailure(Reason.POOL_EXHAUSTED, str(exc)) from None
+    steps.append(_step("address_allocated"))
+    tickets.ticket_record_step(ticket=request.ticket_id, step="address_allocated", body=address.address)
+
+    username = new_connection_username(member)
+    steps.append(_step("username_issued"))
+    tickets.ticket_record_step(ticket=request.ticket_id, step="username_issued", body=username)
+
+    old_plan = member.plan
+    member.plan = target
+    member.connection_username = username
+    member.fixed_ip = address.address
+    member.save(update_fields=["plan", "connection_username", "fixed_ip", "updated_at"])
+    steps.append(_step("plan_switched"))
+    tickets.ticket_record_step(
+        ticket=request.ticket_id,
+        step="plan_switched",
+        body=f"{old_plan.code} → {target.code}, ¥{target.monthly_fee:,} from {request.effective_date.isoformat()}",
+    )
+
+    email_queue(
+        template="accounts/emails/plan_change_completed",
+        to=[member.email],
+        context={
+            "name": member.name,
+            "member_number": member.member_number,
+            "plan_name": target.name,
+            "plan_name_en": target.name_en,
+            "monthly_fee": target.monthly_fee,
+            "effective_date": request.effective_date.isoformat(),
+            "old_connection_username": request.old_connection_username,
+            "new_connection_username": username,
+            "fixed_ip": address.address,
+            "ticket": request.ticket.number,
+        },
+    )
+    steps.append(_step("email_queued"))
+    tickets.ticket_record_step(ticket=request.ticket_id, step="email_queued", body=member.email)
+
+    steps.append(_step("completed"))
+    request.status = Status.COMPLETED
+    request.new_connection_username = username
+    request.fixed_ip = address.address
+    request.steps = steps
+    request.finished_at = timezone.now()
+    request.save()
+    tickets.ticket_record_step(ticket=request.ticket_id, step="completed")
+    tickets.ticket_resolve_by_system(ticket=request.ticket_id, note=str(_("Fixed-IP plan change completed.")))
+
+
+def _fail(request: PlanChangeRequest, reason: str, detail: str = "") -> None:
+    request.status = Status.FAILED
+    request.failure_reason = reason
+    request.failure_detail = detail or ""
+    request.finished_at = timezone.now()
+    request.steps = [*request.steps, _step("failed")]
+    request.save()
+    label = str(Reason(reason).label)
+    tickets.ticket_record_step(ticket=request.ticket_id, step="failed", body=f"{reason}: {label}")
+    tickets.ticket_flag_for_person(ticket=request.ticket_id, reason=label)

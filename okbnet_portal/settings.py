@@ -250,6 +250,9 @@ elif _IS_REDIS_BROKER:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Above the longest task time limit plus the longest countdown.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # How often kombu looks for unacked messages of dead workers to restore (seconds).
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
     }
 CELERY_RESULT_BACKEND = env_str(
     "CELERY_RESULT_BACKEND",
@@ -264,7 +267,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# A worker killed mid-task leaves its message unacked: Redis re-delivers it after the
+# visibility timeout, and the task is idempotent, so the work is done exactly once.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-plan-changes": {
+        "task": "accounts.sweep_plan_changes",
+        "schedule": timedelta(seconds=env_int("PLAN_CHANGE_SWEEP_SECONDS", 60)),
+        "options": {"expires": 55},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- OKBNET ---------------------------------------------------------------

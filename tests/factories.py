@@ -79,3 +79,34 @@ class MailSetupFactory(DjangoModelFactory):
     port = 25
     provider_submission = "none"
     provider_host = "smtp.example.jp"
+
+
+class TicketFactory(DjangoModelFactory):
+    class Meta:
+        model = "support.Ticket"
+
+    number = factory.Sequence(lambda n: f"T-2026-{900000 + n:06d}")
+    member = factory.SubFactory(MemberFactory)
+    category = "op25b"
+    subject = factory.Sequence(lambda n: f"Port 25 question {n}")
+
+
+class FixedPoolFactory(DjangoModelFactory):
+    """A fixed pool with its address rows (a /29 gives 6 usable addresses)."""
+
+    class Meta:
+        model = "network.IpPool"
+        django_get_or_create = ("network",)
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Fixed pool {n}")
+    network = factory.Sequence(lambda n: f"10.{n // 32 % 256}.{n % 32 * 8}.0/29")
+    kind = "fixed"
+    line_type = "fibre"
+
+    @factory.post_generation
+    def addresses(obj, create, extracted, **kwargs):
+        if create:
+            from network.services import pool_sync_addresses
+
+            pool_sync_addresses(pool=obj)
