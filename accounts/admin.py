@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from .models import ClientAPIKey, ConnectionPlan, Member, User
+from .models import ClientAPIKey, ConnectionPlan, Member, PlanChangeRequest, User
 
 admin.site.register(User, UserAdmin)
 
@@ -25,3 +25,19 @@ class MemberAdmin(admin.ModelAdmin):
 @admin.register(ClientAPIKey)
 class ClientAPIKeyAdmin(APIKeyModelAdmin):
     list_display = (*APIKeyModelAdmin.list_display, "scopes")
+
+
+@admin.register(PlanChangeRequest)
+class PlanChangeRequestAdmin(admin.ModelAdmin):
+    """Read-only here: requests change through the services (member page, API, staff ticket page)."""
+
+    list_display = ("id", "member", "status", "target_plan", "fixed_ip", "failure_reason", "created_at")
+    list_filter = ("status", "failure_reason")
+    search_fields = ("member__member_number", "new_connection_username", "fixed_ip")
+    list_select_related = ("member", "target_plan")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

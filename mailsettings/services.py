@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import dnscheck, op25b, providers
+from . import dnscheck, op25b, providers, stats
 from .models import DnsCheck, MailSetup
 
 if TYPE_CHECKING:
@@ -35,12 +35,16 @@ def verdict_for(inputs: op25b.Inputs) -> dict[str, Any]:
 def verdict_with_facts(inputs: op25b.Inputs) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The verdict, and what DNS or the catalogue said about the provider (None: not asked)."""
     inputs, facts = provider_inputs(inputs)
-    return op25b.decide(inputs), facts
+    verdict = op25b.decide(inputs)
+    stats.verdict_record(verdict["verdict"])
+    return verdict, facts
 
 
 def verdict_from_data(data: dict[str, Any]) -> dict[str, Any]:
     """Validate raw inputs and decide; raises op25b.InvalidInputs with field errors."""
-    return verdict_for(op25b.clean_inputs(data))
+    verdict = verdict_for(op25b.clean_inputs(data))
+    stats.verdict_record(verdict["verdict"])  # counted for the staff dashboard (API and /check/ only)
+    return verdict
 
 
 def _needs_provider_support(inputs: op25b.Inputs) -> bool:

@@ -19,6 +19,8 @@ urlpatterns = [
     path("mypage/mail/", include("mailsettings.member_urls")),
     path(".well-known/autoconfig/mail/config-v1.1.xml", mail_views.thunderbird_autoconfig, name="autoconfig"),
     path("mail/config-v1.1.xml", mail_views.thunderbird_autoconfig, name="autoconfig-host"),
+    path("mypage/plan/", include("accounts.plan_urls")),
+    path("staff/", include("support.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,87 @@
+"""Reads for the staff screens: each is a fixed number of queries whatever the data size."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.models import PlanChangeRequest
+from mailsettings import op25b, stats
+
+from .models import Ticket
+
+SORTS = {
+    "created": "created_at",
+    "updated": "updated_at",
+    "priority": "priority",
+    "number": "id",
+    "status": "status",
+}
+
+
+def ticket_list(
+    *, status: str = "", category: str = "", assignee: str = "", q: str = "", sort: str = "-created", user=None
+) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.select_related("member", "assignee")
+    if status == "open_any":
+        tickets = tickets.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+    elif status:
+        tickets = tickets.filter(status=status)
+    if category:
+        tickets = tickets.filter(category=category)
+    if assignee == "me" and user is not None:
+        tickets = tickets.filter(assignee=user)
+    elif assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif assignee == "attention":
+        tickets = tickets.filter(needs_attention=True)
+    if q:
+        q = q.strip()
+        tickets = tickets.filter(
+            Q(number__iexact=q)
+            | Q(subject__icontains=q)
+            | Q(member__member_number__iexact=q)
+            | Q(member__name__icontains=q)
+            | Q(member__name_kana__icontains=q)
+            | Q(member__connection_username__iexact=q)
+            | Q(member__email__iexact=q)
+        )
+    field = SORTS.get(sort.lstrip("-"), "created_at")
+    prefix = "-" if sort.startswith("-") else ""
+    return tickets.order_by(f"{prefix}{field}", f"{prefix}id")
+
+
+def ticket_detail(*, number: str) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("member", "member__plan", "member__plan__fixed_variant", "assignee")
+        .filter(number=number)
+        .first()
+    )
+
+
+def dashboard(*, days: int = 14) -> dict:
+    by_status = dict(Ticket.objects.values_list("status").annotate(n=Count("id")).order_by())
+    by_category = dict(Ticket.objects.values_list("category").annotate(n=Count("id")).order_by())
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=days - 1)
+    per_day = dict(
+        PlanChangeRequest.objects.filter(created_at__date__gte=start)
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    requests_per_day = [
+        (start + datetime.timedelta(days=i), per_day.get(start + datetime.timedelta(days=i), 0)) for i in range(days)
+    ]
+    verdict_codes = sorted({rule.verdict for rule in op25b.TABLE})
+    return {
+        "by_status": [(s, label, by_status.get(s, 0)) for s, label in Ticket.Status.choices],
+        "by_category": [(c, label, by_category.get(c, 0)) for c, label in Ticket.Category.choices],
+        "needs_attention": Ticket.objects.filter(needs_attention=True).count(),
+        "requests_per_day": requests_per_day,
+        "requests_by_status": dict(PlanChangeRequest.objects.values_list("status").annotate(n=Count("id")).order_by()),
+        "verdicts": stats.verdict_counts(days=days, verdicts=verdict_codes),
+        "days": days,
+    }

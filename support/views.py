@@ -1,0 +1,205 @@
+"""Staff screens under /staff/: dashboard, ticket list, ticket page with actions. Thin: they
+call support.selectors for reads and the services for every write."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import APIException
+
+from accounts import services as plan_changes
+from accounts.models import PlanChangeRequest
+
+from . import selectors, services
+from .models import Ticket
+
+PAGE_SIZE = 25
+
+
+def staff_required(view):
+    """Anonymous visitors go to the log-in page; logged-in non-staff get a 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class TicketFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_("Ticket number, subject, member number, name, kana, user name or e-mail"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), ("open_any", _("Not resolved")), *Ticket.Status.choices],
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("Any")), *Ticket.Category.choices]
+    )
+    assignee = forms.ChoiceField(
+        label=_("Assignee"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Unassigned")), ("attention", _("Needs a person"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("-created", _("Newest first")),
+            ("created", _("Oldest first")),
+            ("-updated", _("Recently updated")),
+            ("-priority", _("Highest priority")),
+            ("status", _("Status")),
+        ],
+    )
+
+
+def _bars(values: list[tuple[str, int]], *, width: int = 560, height: int = 120) -> dict:
+    """Geometry of a small SVG bar chart (drawn in the template, no JavaScript)."""
+    top = max((v for _k, v in values), default=0) or 1
+    step = width / max(len(values), 1)
+    bars = []
+    for i, (label, value) in enumerate(values):
+        h = round(value / top * (height - 20))
+        bars.append(
+            {
+                "x": round(i * step + 2),
+                "y": height - h,
+                "w": max(round(step - 4), 2),
+                "h": h,
+                "label": label,
+                "value": value,
+            }
+        )
+    return {"bars": bars, "width": width, "height": height, "max": top}
+
+
+@staff_required
+@require_GET
+def dashboard(request):
+    data = selectors.dashboard()
+    per_day = [(d.strftime("%m/%d"), n) for d, n in data["requests_per_day"]]
+    verdict_top = max(data["verdicts"].values(), default=0) or 1
+    verdicts = [
+        {"code": code, "value": n, "percent": round(n / verdict_top * 100)}
+        for code, n in sorted(data["verdicts"].items())
+    ]
+    return render(
+        request,
+        "support/dashboard.html",
+        {**data, "chart": _bars(per_day), "verdict_bars": verdicts},
+    )
+
+
+@staff_required
+@require_GET
+def ticket_list(request):
+    form = TicketFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tickets = selectors.ticket_list(
+        status=filters.get("status", ""),
+        category=filters.get("category", ""),
+        assignee=filters.get("assignee", ""),
+        q=filters.get("q", ""),
+        sort=filters.get("sort") or "-created",
+        user=request.user,
+    )
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return render(request, "support/ticket_list.html", {"form": form, "page": page, "query": query})
+
+
+class ActionForm(forms.Form):
+    ACTIONS = ("assign", "status", "priority", "reply", "note", "retry")
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    assignee = forms.IntegerField(required=False)
+    status = forms.ChoiceField(required=False, choices=Ticket.Status.choices)
+    priority = forms.TypedChoiceField(required=False, coerce=int, choices=Ticket.Priority.choices)
+    body = forms.CharField(required=False, widget=forms.Textarea)
+    request_id = forms.IntegerField(required=False)
+
+
+def _get_ticket(number: str) -> Ticket:
+    ticket = selectors.ticket_detail(number=number)
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+@staff_required
+@require_GET
+def ticket_detail(request, number: str):
+    ticket = _get_ticket(number)
+    member = ticket.member
+    requests = (
+        list(PlanChangeRequest.objects.filter(member=member).select_related("target_plan", "ticket")[:10])
+        if member
+        else []
+    )
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+    return render(
+        request,
+        "support/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "member": member,
+            "plan_requests": requests,
+            "events": ticket.events.select_related("actor_user"),
+            "staff": staff,
+            "transitions": [
+                (s, label) for s, label in Ticket.Status.choices if s in services.TRANSITIONS[ticket.status]
+            ],
+            "priorities": Ticket.Priority.choices,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def ticket_action(request, number: str):
+    ticket = _get_ticket(number)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That action could not be read."))
+        return redirect("staff-ticket", number=number)
+    data, by, action = form.cleaned_data, request.user, form.cleaned_data["action"]
+    try:
+        if action == "assign":
+            assignee = get_user_model().objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
+            services.ticket_assign(ticket=ticket, assignee=assignee, by=by)
+        elif action == "status":
+            services.ticket_change_status(ticket=ticket, status=data["status"], by=by)
+        elif action == "priority":
+            services.ticket_set_priority(ticket=ticket, priority=data["priority"], by=by)
+        elif action in ("reply", "note"):
+            services.ticket_comment(ticket=ticket, body=data["body"], public=action == "reply", by=by)
+        elif action == "retry":
+            plan_change = PlanChangeRequest.objects.filter(pk=data["request_id"], member=ticket.member).first()
+            if plan_change is None:
+                raise Http404
+            plan_changes.plan_change_retry(request=plan_change, by=by)
+    except APIException as exc:
+        detail = exc.detail
+        if isinstance(detail, dict):
+            detail = " ".join(str(m) for msgs in detail.values() for m in msgs)
+        messages.error(request, str(detail))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("staff-ticket", number=number)
