@@ -147,16 +147,21 @@ def open_request_for(member: Member) -> PlanChangeRequest | None:
 
 
 def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = None, by: Actor) -> PlanChangeRequest:
-    """Save the request and open its ticket in one transaction; queue the task after commit."""
-    if member.plan.ip_type == IpType.FIXED:
-        raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
+    """Save the request and open its ticket in one transaction; queue the task after commit.
+
+    The member row is locked while checking, so simultaneous requests of one member queue up
+    and see each other; the partial unique constraint is the last guard.
+    """
     if target_plan is not None and target_plan.ip_type != IpType.FIXED:
         raise PlanChangeInvalid({"target_plan": [_("The target plan must be a fixed-IP plan.")]})
-    target = target_plan or fixed_target_for(member)
-    if open_request_for(member) is not None:
-        raise OpenRequestExists()
     try:
         with transaction.atomic():
+            member = Member.objects.select_for_update(of=("self",)).select_related("plan").get(pk=member.pk)
+            if member.plan.ip_type == IpType.FIXED:
+                raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
+            if open_request_for(member) is not None:
+                raise OpenRequestExists()
+            target = target_plan or fixed_target_for(member)
             ticket = tickets.ticket_open(
                 member=member,
                 category=Ticket.Category.PLAN_CHANGE,
