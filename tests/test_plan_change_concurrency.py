@@ -36,6 +36,7 @@ def run_at_once(jobs: list, *, threads: int | None = None) -> list:
             results[i] = job()
         except Exception as exc:
             results[i] = exc
+            exc.db_name = connection.settings_dict["NAME"]
         finally:
             connection.close()
 
@@ -53,7 +54,9 @@ def test_fifty_simultaneous_requests_by_one_member_leave_exactly_one_open():
     results = run_at_once([lambda: services.plan_change_request(member=member, by=None) for _ in range(50)])
     made = [r for r in results if isinstance(r, PlanChangeRequest)]
     refused = [r for r in results if isinstance(r, services.OpenRequestExists | services.PlanChangeInvalid)]
-    assert len(made) == 1 and len(refused) == 49, [r for r in results if isinstance(r, Exception)][:3]
+    assert len(made) == 1 and len(refused) == 49, [
+        (r, getattr(r, "db_name", None), connection.settings_dict["NAME"]) for r in results if isinstance(r, Exception)
+    ][:3]
     assert PlanChangeRequest.objects.filter(member=member).count() == 1
     wait_until_finished()
 
