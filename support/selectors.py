@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import PlanChangeRequest
 from mailsettings import op25b, stats
+from network.selectors import pool_usage
 
 from .models import Ticket
 
@@ -84,4 +85,5 @@ def dashboard(*, days: int = 14) -> dict:
         "requests_by_status": dict(PlanChangeRequest.objects.values_list("status").annotate(n=Count("id")).order_by()),
         "verdicts": stats.verdict_counts(days=days, verdicts=verdict_codes),
         "days": days,
+        "pools": pool_usage(),
     }

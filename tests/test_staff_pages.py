@@ -60,6 +60,7 @@ def test_the_list_filters_and_searches(client, staff_user):
 
 
 def test_the_dashboard_counts_and_charts(client, staff_user, ticket):
+    pool = FixedPoolFactory(network="192.0.2.0/29")
     stats.verdict_record("affected_fixed_ip_required")
     client.force_login(staff_user)
     response = client.get("/staff/")
@@ -67,6 +68,7 @@ def test_the_dashboard_counts_and_charts(client, staff_user, ticket):
     assert '<td data-status="new">1</td>' in body
     assert '<td data-category="op25b">1</td>' in body
     assert "<svg" in body
+    assert f'<td data-pool-free="{pool.pk}">6</td>' in body
     assert response.context["verdicts"]["affected_fixed_ip_required"] >= 1
 
 
