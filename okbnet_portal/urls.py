@@ -20,6 +20,7 @@ urlpatterns = [
     path(".well-known/autoconfig/mail/config-v1.1.xml", mail_views.thunderbird_autoconfig, name="autoconfig"),
     path("mail/config-v1.1.xml", mail_views.thunderbird_autoconfig, name="autoconfig-host"),
     path("mypage/plan/", include("accounts.plan_urls")),
+    path("mypage/tickets/", include("support.member_urls")),
     path("staff/", include("support.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -87,3 +87,21 @@ def dashboard(*, days: int = 14) -> dict:
         "days": days,
         "pools": pool_usage(),
     }
+
+
+def member_tickets(*, member) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(member=member).order_by("-updated_at", "-id")
+
+
+def member_ticket(*, member, number: str) -> Ticket | None:
+    """Scoped to the owner: another member's ticket number is a 404 (never their data)."""
+    return Ticket.objects.filter(member=member, number=number).first()
+
+
+def public_events(ticket: Ticket):
+    """What the member may read: opening, status changes and public replies (no internal notes)."""
+    from .models import TicketEvent
+
+    return ticket.events.filter(
+        kind__in=[TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS, TicketEvent.Kind.PUBLIC_REPLY]
+    )
