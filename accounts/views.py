@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from mailsettings.selectors import mail_setups_with_verdicts
+from support.selectors import member_tickets
 
 from . import services
 from .forms import ActivationForm, MemberLoginForm, QueuedPasswordResetForm
@@ -78,5 +79,7 @@ def mypage(request):
     context = {
         "member": member,
         "setups": mail_setups_with_verdicts(member),
+        "plan_requests": list(member.plan_change_requests.select_related("target_plan", "ticket")[:5]),
+        "tickets": list(member_tickets(member=member)[:5]),
     }
     return render(request, "accounts/mypage.html", context)

@@ -39,6 +39,17 @@ def test_the_list_runs_a_constant_number_of_queries(client, alice, django_assert
     for n in range(30):
         services.ticket_open(member=alice, category="other", subject=f"q{n}", by=None)
     client.force_login(alice.user)
-    with django_assert_num_queries(5):  # session, user, member, count, page
+    with django_assert_num_queries(6):  # session, user, member, count, page, the nav's user.member
         response = client.get(reverse("my-tickets"))
     assert len(response.context["page"].object_list) == 20
+
+
+def test_mypage_shows_the_plan_change_link_requests_and_tickets(client, alice, ticket):
+    from accounts import services as plan_changes
+
+    plan_changes.plan_change_request(member=alice, by=alice.user)
+    client.force_login(alice.user)
+    body = client.get("/mypage/").content.decode()
+    assert reverse("plan-fixed-ip") in body
+    assert reverse("my-ticket", args=[ticket.number]) in body
+    assert 'id="plan-requests"' in body
