@@ -92,10 +92,11 @@ def test_deleting_needs_a_post_and_removes_the_setup(logged_in, alice):
 
 def test_my_page_lists_every_setup_with_its_verdict_in_constant_queries(logged_in, alice, django_assert_num_queries):
     MailSetupFactory.create_batch(2, member=alice)
-    with django_assert_num_queries(5):  # session, user, member + plan, setups, nav (user.member)
+    # session, user, member + plan, setups, plan-change requests, tickets, nav (user.member)
+    with django_assert_num_queries(7):
         first = logged_in.get(reverse("mypage"))
     MailSetupFactory.create_batch(5, member=alice, sending_via="okbnet", port=587)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         second = logged_in.get(reverse("mypage"))
     assert first.content.decode().count('data-setup="') == 2
     page = second.content.decode()
