@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from .models import ConnectionPlan, Member, User
+from .services import member_issue_activation_code
 
 # (code, Japanese name, English name, line type, dynamic fee, fixed fee)
 PLANS = [
@@ -63,6 +64,27 @@ def seed() -> list[str]:
             "plan": ConnectionPlan.objects.get(code="hikari-home"),
         },
     )
+    # A member who has only the contract document: a fresh activation code on every seed
+    # (only its hash is stored, so the printed one is the one that works).
+    newcomer, _ = Member.objects.update_or_create(
+        member_number="M1000002",
+        defaults={
+            "name": "岡部 花子",
+            "name_kana": "オカベ ハナコ",
+            "phone": "0859-00-0002",
+            "email": "hanako@example.jp",
+            "connection_username": "okb1000002",
+            "mail_address": "hanako@okbnet.ne.jp",
+            "plan": ConnectionPlan.objects.get(code="hikari-mansion"),
+        },
+    )
+    activation_line = "Demo activation: M1000002 / okb1000002 already activated (log in with the password chosen then)"
+    if newcomer.user_id is None:
+        code = member_issue_activation_code(member=newcomer)
+        activation_line = (
+            f"Demo activation: at /accounts/activate/ enter member number M1000002, "
+            f"connection user name okb1000002, activation code {code}"
+        )
     staff, _ = User.objects.get_or_create(username="staff", defaults={"is_staff": True})
     staff.is_staff = True
     staff.set_password(DEMO_STAFF_PASSWORD)
@@ -70,4 +92,5 @@ def seed() -> list[str]:
     return [
         f"Demo member: log in as okb1000001 (or taro@example.jp), password {DEMO_MEMBER_PASSWORD}",
         f"Demo staff:  log in as staff, password {DEMO_STAFF_PASSWORD}",
+        activation_line,
     ]

@@ -70,6 +70,8 @@ class Member(models.Model):
     plan = models.ForeignKey(ConnectionPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="members")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     fixed_ip = models.GenericIPAddressField(_("fixed IP address"), null=True, blank=True, unique=True)
+    # Only a hash of the activation code printed on the contract document; empty once used.
+    activation_code_hash = models.CharField(_("activation code (hash)"), max_length=128, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,11 +1,14 @@
-"""Fixed-IP plan changes (DESIGN §8): request, cancel, retry, and the work a worker does.
-
-Every interface (member page, call-center API, staff ticket page, Celery task) calls these.
-"""
+"""Writes on members: log-in activation, and fixed-IP plan changes (DESIGN §8: request, cancel,
+retry, and the work a worker does). Every interface (pages, call-center API, staff ticket page,
+Celery task) calls these."""
 
 import datetime
 import re
+import secrets
 
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,7 +23,73 @@ from okbnet_portal.emails import email_queue
 from support import services as tickets
 from support.models import Ticket
 
-from .models import ConnectionPlan, Member, PlanChangeRequest
+from .models import ConnectionPlan, Member, PlanChangeRequest, User
+
+# No 0/O/1/I/L: the code is typed from paper.
+ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACTIVATION_CODE_LENGTH = 10
+ACTIVATION_MAX_FAILURES = 5
+ACTIVATION_LOCK_SECONDS = 15 * 60
+
+
+class ActivationError(Exception):
+    """The activation was refused; the message is safe to show (it never says which part was wrong)."""
+
+
+def member_issue_activation_code(*, member: Member) -> str:
+    """A new activation code for the contract document. Only its hash is stored."""
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_CODE_LENGTH))
+    member.activation_code_hash = make_password(code)
+    member.save(update_fields=["activation_code_hash", "updated_at"])
+    return code
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def _failures_key(member_number: str) -> str:
+    return f"activation-failures:{member_number.strip().upper()}"
+
+
+def member_activate(*, member_number: str, connection_username: str, activation_code: str, password: str) -> User:
+    """First log-in of a member who has only the contract document: check the three values
+    printed on it, then set the chosen password on the member's log-in user (created if needed).
+    The code works once. Repeated failures for one member number are refused for a while."""
+    key = _failures_key(member_number)
+    if cache.get(key, 0) >= ACTIVATION_MAX_FAILURES:
+        raise ActivationError(_("Too many attempts. Try again in 15 minutes or call the support center."))
+    with transaction.atomic():
+        member = (
+            Member.objects.select_for_update()
+            .filter(member_number=member_number.strip().upper(), connection_username=connection_username.strip())
+            .exclude(activation_code_hash="")
+            .first()
+        )
+        if member is None or not check_password(_normalise_code(activation_code), member.activation_code_hash):
+            if member is None:
+                make_password(activation_code)  # same work either way: no timing hint
+            cache.add(key, 0, ACTIVATION_LOCK_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, ACTIVATION_LOCK_SECONDS)
+            raise ActivationError(
+                _("These details do not match our records, or the code was already used. Check the contract document.")
+            )
+        user = member.user or User(username=f"member-{member.member_number}")
+        validate_password(password, user)
+        user.set_password(password)
+        user.is_active = True
+        user.save()
+        member.user = user
+        member.activation_code_hash = ""
+        member.save(update_fields=["user", "activation_code_hash", "updated_at"])
+    cache.delete(key)
+    return user
+
+
+# --- Fixed-IP plan changes (DESIGN §8) ------------------------------------------------------
 
 Status = PlanChangeRequest.Status
 Reason = PlanChangeRequest.FailureReason
@@ -42,6 +111,10 @@ class OpenRequestExists(Conflict):
     default_detail = _("This member already has an open plan-change request.")
 
 
+class MemberNotActive(Conflict):
+    default_detail = _("The member's contract is suspended or cancelled: plan changes are not possible.")
+
+
 class RequestNotCancellable(Conflict):
     default_detail = _("The request can no longer be cancelled: processing has started or it is finished.")
 
@@ -52,10 +125,6 @@ class RequestNotRetryable(Conflict):
 
 class PlanChangeInvalid(exceptions.ValidationError):
     pass
-
-
-class MemberNotActive(Conflict):
-    default_detail = _("The member's contract is suspended or cancelled: plan changes are not possible.")
 
 
 class PermanentFailure(Exception):
@@ -82,18 +151,23 @@ def open_request_for(member: Member) -> PlanChangeRequest | None:
 
 
 def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = None, by: Actor) -> PlanChangeRequest:
-    """Save the request and open its ticket in one transaction; queue the task after commit."""
-    if member.status != Member.Status.ACTIVE:
-        raise MemberNotActive()  # suspended/cancelled members (support.abuse) cannot change plans
-    if member.plan.ip_type == IpType.FIXED:
-        raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
+    """Save the request and open its ticket in one transaction; queue the task after commit.
+
+    The member row is locked while checking, so simultaneous requests of one member queue up
+    and see each other; the partial unique constraint is the last guard.
+    """
     if target_plan is not None and target_plan.ip_type != IpType.FIXED:
         raise PlanChangeInvalid({"target_plan": [_("The target plan must be a fixed-IP plan.")]})
-    target = target_plan or fixed_target_for(member)
-    if open_request_for(member) is not None:
-        raise OpenRequestExists()
     try:
         with transaction.atomic():
+            member = Member.objects.select_for_update(of=("self",)).select_related("plan").get(pk=member.pk)
+            if member.status != Member.Status.ACTIVE:
+                raise MemberNotActive()  # suspended/cancelled (support.abuse): no plan changes
+            if member.plan.ip_type == IpType.FIXED:
+                raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
+            if open_request_for(member) is not None:
+                raise OpenRequestExists()
+            target = target_plan or fixed_target_for(member)
             ticket = tickets.ticket_open(
                 member=member,
                 category=Ticket.Category.PLAN_CHANGE,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DnsCheck
+from .models import DnsCheck, MailSetup
 
 
 @admin.register(DnsCheck)
@@ -17,3 +17,12 @@ class DnsCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MailSetup)
+class MailSetupAdmin(admin.ModelAdmin):
+    list_display = ("label", "member", "mail_program", "sending_via", "port", "provider_submission")
+    list_filter = ("mail_program", "sending_via", "port")
+    search_fields = ("label", "member__member_number", "member__name", "provider_host")
+    list_select_related = ("member",)
+    raw_id_fields = ("member",)

@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import op25b
+from . import op25b, services
+from .models import MailProgram
 
 PORT_CHOICES = [
     ("587", _("587")),
@@ -90,3 +92,68 @@ class QuickCheckForm(forms.Form):
                 for message in messages:
                     self.add_error(name if name in self.fields else None, message)
         return self.cleaned_data
+
+
+class MailSetupForm(QuickCheckForm):
+    """A saved mail setup: the quick check's questions without ip_type (the plan decides it),
+    plus a name, the mail program, and the other provider's mail domain."""
+
+    label = forms.CharField(
+        label=_("A name for this setup"),
+        max_length=80,
+        help_text=_("For example “Home PC” or “Taro's iPhone”."),
+    )
+    mail_program = forms.ChoiceField(label=_("Mail program"), choices=MailProgram.choices)
+    provider_domain = forms.CharField(
+        label=_("The domain of that address (optional)"),
+        required=False,
+        max_length=253,
+        help_text=_("The part after @ of the address you use with that provider, for example example.co.jp."),
+    )
+
+    PROVIDER_FIELDS = ("provider_submission", "provider_host", "provider_domain")
+    field_order = (
+        "label",
+        "mail_program",
+        "sending_via",
+        "port",
+        "provider_submission",
+        "provider_host",
+        "provider_domain",
+        "okbnet_address",
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        del self.fields["ip_type"]
+        self.order_fields(self.field_order)
+        self.fields["okbnet_address"].label = _("Your OKBNET mail address")
+        self.fields["okbnet_address"].help_text = _("Decides your gateway. Leave empty to use %(address)s.") % {
+            "address": member.mail_address or f"…@{settings.OKBNET_MAIL_DOMAIN}"
+        }
+
+    @classmethod
+    def initial_from(cls, setup) -> dict:
+        initial = {name: getattr(setup, name) for name in services.SETUP_FIELDS}
+        if setup.sending_via in op25b.SENDERS_NEEDING_PORT:
+            initial["port"] = str(setup.port) if setup.port else "unknown"
+        return initial
+
+    def clean(self):
+        self.cleaned_data["ip_type"] = self.member.plan.ip_type
+        return super().clean()
+
+    def setup_data(self) -> dict:
+        """What the service saves: the validated §7 inputs (without ip_type), name and program."""
+        inputs = self.inputs
+        return {
+            "label": self.cleaned_data["label"],
+            "mail_program": self.cleaned_data["mail_program"],
+            "sending_via": inputs.sending_via,
+            "port": inputs.port,
+            "provider_submission": inputs.provider_submission,
+            "okbnet_address": inputs.okbnet_address,
+            "provider_host": inputs.provider_host,
+            "provider_domain": inputs.provider_domain,
+        }

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from . import op25b
 
 
 class DnsCheck(models.Model):
@@ -48,3 +52,59 @@ class DnsCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.domain} ({self.status})"
+
+
+class MailProgram(models.TextChoices):
+    """The mail programs we have step-by-step guides for (see guides.py)."""
+
+    OUTLOOK_CLASSIC = "outlook_classic", _("Outlook (classic)")
+    OUTLOOK_NEW = "outlook_new", _("New Outlook for Windows")
+    THUNDERBIRD = "thunderbird", _("Thunderbird")
+    APPLE_MAIL = "apple_mail", _("Mail on a Mac")
+    IPHONE = "iphone", _("Mail on iPhone / iPad")
+    GMAIL_ANDROID = "gmail_android", _("Gmail app on Android")
+    OTHER = "other", _("Another mail program")
+
+
+class MailSetup(models.Model):
+    """One way a member sends mail: the inputs of DESIGN §7 except ip_type, which always comes
+    from the member's plan, so the verdict follows a plan change without saving again."""
+
+    member = models.ForeignKey(
+        "accounts.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="mail_setups"
+    )
+    label = models.CharField(_("name of this setup"), max_length=80)
+    mail_program = models.CharField(_("mail program"), max_length=20, choices=MailProgram.choices)
+    sending_via = models.CharField(_("how mail is sent"), max_length=20, choices=op25b.SendingVia.choices)
+    port = models.PositiveSmallIntegerField(_("outgoing port"), null=True, blank=True)
+    provider_submission = models.CharField(
+        _("provider accepts"),
+        max_length=10,
+        choices=op25b.ProviderSubmission.choices,
+        default=op25b.ProviderSubmission.UNKNOWN,
+    )
+    okbnet_address = models.EmailField(_("OKBNET mail address"), blank=True)
+    provider_host = models.CharField(_("provider's outgoing server"), max_length=253, blank=True)
+    provider_domain = models.CharField(_("provider's mail domain"), max_length=253, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["member", "id"]
+        verbose_name = _("mail setup")
+        verbose_name_plural = _("mail setups")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def inputs_data(self) -> dict[str, Any]:
+        """Raw §7 inputs for op25b.clean_inputs(); ip_type from the member's current plan."""
+        return {
+            "ip_type": self.member.plan.ip_type,
+            "sending_via": self.sending_via,
+            "port": self.port,
+            "provider_submission": self.provider_submission,
+            "okbnet_address": self.okbnet_address or self.member.mail_address,
+            "provider_host": self.provider_host,
+            "provider_domain": self.provider_domain,
+        }

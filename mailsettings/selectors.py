@@ -5,12 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Member
+
 from . import dnscheck, op25b
-from .models import DnsCheck
-from .services import HISTORY_KEEP
+from .models import DnsCheck, MailSetup
+from .services import HISTORY_KEEP, mail_setup_verdict
+
+
+def get_mail_setup_for_member(member: Member, setup_id: int) -> MailSetup:
+    """The member's own setup; 404 for anyone else's (the one place setups are fetched by id)."""
+    return get_object_or_404(MailSetup.objects.select_related("member__plan"), id=setup_id, member=member)
+
+
+def mail_setups_with_verdicts(member: Member) -> list[tuple[MailSetup, dict[str, Any]]]:
+    """The member's setups, each with its verdict computed now (one query whatever the number)."""
+    setups = MailSetup.objects.filter(member=member).select_related("member__plan").order_by("id")
+    return [(setup, mail_setup_verdict(setup=setup)) for setup in setups]
 
 
 def dns_facts(*, domain: str, kind: str) -> dict[str, Any]:

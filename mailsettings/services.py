@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,7 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import dnscheck, op25b, providers, stats
-from .models import DnsCheck
+from .models import DnsCheck, MailSetup
+
+if TYPE_CHECKING:
+    from accounts.models import Member
 
 PROVIDER_DNS_BUDGET = 3.0  # seconds for all DNS questions of one verdict (DESIGN §7)
 _CACHE_MIN, _CACHE_MAX, _CACHE_ERROR = 30, 3600, 60
@@ -26,9 +29,7 @@ def verdict_for(inputs: op25b.Inputs) -> dict[str, Any]:
     change the verdict, the provider's DNS (RFC 6186 SRV) and then the catalogue are asked.
     """
     inputs, _facts = provider_inputs(inputs)
-    verdict = op25b.decide(inputs)
-    stats.verdict_record(verdict["verdict"])
-    return verdict
+    return op25b.decide(inputs)
 
 
 def verdict_with_facts(inputs: op25b.Inputs) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -41,7 +42,9 @@ def verdict_with_facts(inputs: op25b.Inputs) -> tuple[dict[str, Any], dict[str, 
 
 def verdict_from_data(data: dict[str, Any]) -> dict[str, Any]:
     """Validate raw inputs and decide; raises op25b.InvalidInputs with field errors."""
-    return verdict_for(op25b.clean_inputs(data))
+    verdict = verdict_for(op25b.clean_inputs(data))
+    stats.verdict_record(verdict["verdict"])  # counted for the staff dashboard (API and /check/ only)
+    return verdict
 
 
 def _needs_provider_support(inputs: op25b.Inputs) -> bool:
@@ -227,3 +230,46 @@ def _transition(check: DnsCheck, new: str) -> None:
     if new not in DnsCheck.TRANSITIONS[DnsCheck.Status(check.status)]:
         raise ValueError(f"DNS check {check.pk}: {check.status} -> {new} is not allowed")
     check.status = new
+
+
+# --------------------------------------------------------------------------- saved mail setups
+
+SETUP_FIELDS = (
+    "label",
+    "mail_program",
+    "sending_via",
+    "port",
+    "provider_submission",
+    "okbnet_address",
+    "provider_host",
+    "provider_domain",
+)
+
+
+def mail_setup_verdict(*, setup: MailSetup) -> dict[str, Any]:
+    """The verdict of a saved setup, computed now from the member's current plan."""
+    return verdict_for(op25b.clean_inputs(setup.inputs_data()))
+
+
+def _apply(setup: MailSetup, data: dict[str, Any]) -> None:
+    for name in SETUP_FIELDS:
+        if name in data:
+            setattr(setup, name, data[name] if data[name] is not None or name == "port" else "")
+    op25b.clean_inputs(setup.inputs_data())  # raises InvalidInputs: never save what cannot be decided
+
+
+def mail_setup_create(*, member: Member, data: dict[str, Any]) -> MailSetup:
+    setup = MailSetup(member=member)
+    _apply(setup, data)
+    setup.save()
+    return setup
+
+
+def mail_setup_update(*, setup: MailSetup, data: dict[str, Any]) -> MailSetup:
+    _apply(setup, data)
+    setup.save()
+    return setup
+
+
+def mail_setup_delete(*, setup: MailSetup) -> None:
+    setup.delete()

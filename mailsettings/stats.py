@@ -16,8 +16,11 @@ def _key(day: datetime.date, verdict: str) -> str:
 def verdict_record(verdict: str) -> None:
     key = _key(timezone.localdate(), verdict)
     try:
-        if not cache.add(key, 1, timeout=int(KEEP.total_seconds())):
-            cache.incr(key)
+        try:
+            cache.incr(key)  # one round trip on every verdict but the day's first
+        except ValueError:
+            if not cache.add(key, 1, timeout=int(KEEP.total_seconds())):
+                cache.incr(key)
     except Exception:  # noqa: S110 - statistics must never break a verdict
         pass
 

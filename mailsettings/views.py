@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import dnscheck, op25b, selectors, services
+from . import autoconfig, dnscheck, op25b, selectors, services
 from .forms import QuickCheckForm
 from .models import DnsCheck
+from .route import mail_route
 
 
 @require_GET
@@ -23,8 +24,10 @@ def check(request):
     submitted = any(name in request.GET for name in QuickCheckForm.base_fields)
     form = QuickCheckForm(request.GET if submitted else None)
     verdict = provider_facts = own_domain_facts = None
+    routes = []
     if submitted and form.is_valid():
         verdict, provider_facts = services.verdict_with_facts(form.inputs)
+        routes = mail_route(form.inputs, verdict)
         own_domain = selectors.own_domain_of(form.inputs.okbnet_address)
         if own_domain:
             own_domain_facts = selectors.dns_facts(domain=own_domain, kind=DnsCheck.Kind.OWN_DOMAIN)
@@ -34,6 +37,7 @@ def check(request):
         {
             "form": form,
             "verdict": verdict,
+            "routes": routes,
             "table": op25b.TABLE,
             "provider_facts": provider_facts,
             "provider_source_text": selectors.provider_source_text(verdict["provider_submission_source"])
@@ -102,3 +106,18 @@ def dns_recheck(request):
     ):
         target = "/check/"
     return redirect(f"{target}#dns-facts")
+
+
+@require_GET
+def thunderbird_autoconfig(request):
+    """Thunderbird autoconfig for OKBNET addresses (okbnet.ne.jp and hosted own domains); 404 for
+    anything else, so the client falls back to its other methods."""
+    domain = autoconfig.domain_of(request.GET.get("emailaddress", ""))
+    if domain is None:
+        host = request.get_host().split(":", 1)[0].lower()
+        domain = host.removeprefix("autoconfig.") if host.startswith("autoconfig.") else None
+    if not domain or not autoconfig.is_okbnet_domain(domain):
+        raise Http404("Not an OKBNET mail domain")
+    response = HttpResponse(autoconfig.thunderbird_config(domain), content_type="application/xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

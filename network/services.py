@@ -66,10 +66,12 @@ def address_allocate(*, member: Member, line_type: str, by: Actor = None) -> Fix
     free = FixedAddress.objects.filter(
         member__isnull=True, pool__kind=IpPool.Kind.FIXED, pool__line_type=line_type, pool__active=True
     ).order_by("pool_id", "id")
+    # Lock only the address row (`of`): locking the joined pool row would make every other
+    # worker skip the whole pool.
     skip = connection.features.has_select_for_update_skip_locked
     now = timezone.now()
     for _attempt in range(20):
-        candidate = free.select_for_update(skip_locked=skip).values_list("pk", flat=True).first()
+        candidate = free.select_for_update(skip_locked=skip, of=("self",)).values_list("pk", flat=True).first()
         if candidate is None:
             raise PoolExhausted(line_type)
         # The conditional update is the claim on back-ends without row locks (SQLite).

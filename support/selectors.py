@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Member, PlanChangeRequest
 from mailsettings import op25b, stats
+from network.selectors import pool_usage
 
 from .models import EnforcementAction, Ticket
 
@@ -84,7 +85,26 @@ def dashboard(*, days: int = 14) -> dict:
         "requests_by_status": dict(PlanChangeRequest.objects.values_list("status").annotate(n=Count("id")).order_by()),
         "verdicts": stats.verdict_counts(days=days, verdicts=verdict_codes),
         "days": days,
+        "pools": pool_usage(),
     }
+
+
+def member_tickets(*, member) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(member=member).order_by("-updated_at", "-id")
+
+
+def member_ticket(*, member, number: str) -> Ticket | None:
+    """Scoped to the owner: another member's ticket number is a 404 (never their data)."""
+    return Ticket.objects.filter(member=member, number=number).first()
+
+
+def public_events(ticket: Ticket):
+    """What the member may read: opening, status changes and public replies (no internal notes)."""
+    from .models import TicketEvent
+
+    return ticket.events.filter(
+        kind__in=[TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS, TicketEvent.Kind.PUBLIC_REPLY]
+    )
 
 
 def enforcement_notice(member: Member) -> EnforcementAction | None:

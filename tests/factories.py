@@ -69,6 +69,19 @@ class MemberFactory(DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
 
 
+class MailSetupFactory(DjangoModelFactory):
+    class Meta:
+        model = "mailsettings.MailSetup"
+
+    member = factory.SubFactory(MemberFactory)
+    label = factory.Sequence(lambda n: f"PC {n}")
+    mail_program = "thunderbird"
+    sending_via = "other_provider"
+    port = 25
+    provider_submission = "none"
+    provider_host = "smtp.example.jp"
+
+
 class TicketFactory(DjangoModelFactory):
     class Meta:
         model = "support.Ticket"

@@ -65,3 +65,11 @@ def test_the_notice_shows_only_the_members_own_action(client, staff_user, alice,
     html = client.get(URL).content.decode()
     assert "alice&#x27;s reason" in html
     assert "charlie" not in html
+
+
+def test_mypage_carries_the_notice_for_a_suspended_member_only(client, staff_user, alice, charlie):
+    enforce(alice, "suspend", staff_user, reason="alice's reason")
+    client.force_login(alice.user)
+    assert "alice&#x27;s reason" in client.get("/mypage/").content.decode()
+    client.force_login(charlie.user)
+    assert 'class="enforcement-notice"' not in client.get("/mypage/").content.decode()

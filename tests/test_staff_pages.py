@@ -41,8 +41,8 @@ def test_the_ticket_list_runs_a_constant_number_of_queries(client, staff_user, d
     members = MemberFactory.create_batch(5)
     Ticket.objects.bulk_create(TicketFactory.build_batch(count, member=factory.Iterator(members), assignee=staff_user))
     client.force_login(staff_user)
-    # session, user, count, page (with member and assignee joined)
-    with django_assert_num_queries(4):
+    # session, user, count, page (with member and assignee joined), the nav's user.member
+    with django_assert_num_queries(5):
         response = client.get("/staff/tickets/", {"sort": "-priority", "status": "new", "page": 2})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(25, count)  # page 2, or the last page
@@ -60,6 +60,7 @@ def test_the_list_filters_and_searches(client, staff_user):
 
 
 def test_the_dashboard_counts_and_charts(client, staff_user, ticket):
+    pool = FixedPoolFactory(network="192.0.2.0/29")
     stats.verdict_record("affected_fixed_ip_required")
     client.force_login(staff_user)
     response = client.get("/staff/")
@@ -67,6 +68,7 @@ def test_the_dashboard_counts_and_charts(client, staff_user, ticket):
     assert '<td data-status="new">1</td>' in body
     assert '<td data-category="op25b">1</td>' in body
     assert "<svg" in body
+    assert f'<td data-pool-free="{pool.pk}">6</td>' in body
     assert response.context["verdicts"]["affected_fixed_ip_required"] >= 1
 
 

@@ -58,9 +58,9 @@ def test_only_staff_can_be_assigned(ticket):
     staff = StaffFactory()
     services.ticket_assign(ticket=ticket, assignee=staff, by=staff)
     assert ticket.events.get(kind="assignment").new_value == staff.username
-    with pytest.raises(ValidationError) as caught:  # the field, not the (translated) wording
+    with pytest.raises(ValidationError) as refused:
         services.ticket_assign(ticket=ticket, assignee=MemberFactory().user, by=staff)
-    assert set(caught.value.detail) == {"assignee"}
+    assert "assignee" in refused.value.detail
 
 
 def test_events_cannot_be_changed_or_deleted(ticket):
@@ -73,7 +73,7 @@ def test_events_cannot_be_changed_or_deleted(ticket):
 
 
 def test_an_empty_comment_is_refused(ticket):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as refused:
         services.ticket_comment(ticket=ticket, body="  ", public=True, by=None)
-    assert set(caught.value.detail) == {"body"}
+    assert "body" in refused.value.detail
     assert not TicketEvent.objects.filter(kind="public_reply").exists()

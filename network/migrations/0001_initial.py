@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0002_planchangerequest'),
+        ('accounts', '0003_planchangerequest'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,7 +15,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 JST = ZoneInfo("Asia/Tokyo")
 T0 = datetime(2026, 11, 1, 9, tzinfo=JST)
-MEMBER_PAGE = "/mypage/plan/fixed-ip/"
 
 
 def logged_in_context(browser, live_server, user):
@@ -66,16 +65,22 @@ def test_staff_find_the_sender_suspend_them_and_the_member_sees_the_notice(
         time.sleep(0.1)
     assert [m.to for m in mail.outbox] == [["sender@example.jp"]]
 
-    # The member, logged in, sees why and what to do, and cannot request a plan change.
-    # (This branch has no /mypage/ yet: the member's own plan page carries the same notice.)
-    member_context = logged_in_context(browser, live_server, sender.user)
+    # The member logs in through the log-in page and sees why and what to do on /mypage/.
+    member_context = browser.new_context(base_url=live_server.url, locale="ja-JP", bypass_csp=True)
     member_page = member_context.new_page()
     member_page.set_default_timeout(15_000)
-    member_page.goto(MEMBER_PAGE)
-    notice = member_page.get_by_role("alert").filter(has_text="回線の利用を停止しています")
-    assert notice.is_visible()
+    member_page.goto("/accounts/login/")
+    member_page.get_by_label("接続ユーザー名またはメールアドレス").fill(sender.connection_username)
+    member_page.get_by_label("パスワード", exact=True).fill("correct-horse-battery")
+    member_page.get_by_role("button", name="ログイン").click()
+    member_page.wait_for_url("**/mypage/")
+    notice = member_page.locator("section.enforcement-notice")
+    assert notice.get_by_role("heading", name="回線の利用を停止しています").is_visible()
     assert "お客様の回線から迷惑メールの送信を確認しました。" in notice.inner_text()
     assert "ウイルス" in notice.inner_text()
-    assert member_page.get_by_role("button", name="変更を申し込む").count() == 0
     assert axe_check(member_page) == []
+    # ... and cannot request a plan change.
+    member_page.goto("/mypage/plan/fixed-ip/")
+    assert member_page.locator("section.enforcement-notice").is_visible()
+    assert member_page.get_by_role("button", name="変更を申し込む").count() == 0
     member_context.close()

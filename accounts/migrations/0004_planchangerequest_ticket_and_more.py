@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_planchangerequest'),
+        ('accounts', '0003_planchangerequest'),
         ('support', '0001_initial'),
     ]
 

@@ -1,0 +1,151 @@
+"""1,000 fixed-IP plan changes end to end (request saved → worker completes it → e-mail sent)
+with two worker processes, as a ratio to 1,000 no-op tasks through the same broker and the
+same workers in the same run. Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis);
+uses its own database (<name>_bench), dropped at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+from .common import ROOT, alternate
+
+N = int(os.environ.get("BENCH_PLAN_CHANGES", "1000"))
+ROUNDS = int(os.environ.get("BENCH_PLAN_CHANGE_ROUNDS", "2"))
+
+
+def _workers(env: dict[str, str]) -> list[subprocess.Popen]:
+    return [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "okbnet_portal",
+                "--quiet",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "WARNING",
+                "-n",
+                f"bench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )
+        for i in (1, 2)
+    ]
+
+
+def main() -> None:
+    db_url = os.environ.get("DATABASE_URL", "")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not db_url.startswith("postgres") or not broker.startswith("redis"):
+        print("skipped: set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis) to run this benchmark")
+        return
+    import psycopg2
+
+    parsed = urlparse(db_url)
+    dbname = parsed.path.lstrip("/") + "_bench"
+    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{dbname}"')
+    var_dir = tempfile.mkdtemp(prefix="okbnet-bench-")
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": urlunparse(parsed._replace(path=f"/{dbname}")),
+        "OKBNET_VAR_DIR": var_dir,
+        "EMAIL_URL": "file://",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    os.environ.update(env)
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okbnet_portal.settings")
+    django.setup()
+    from accounts import services
+    from accounts.demo import seed_plans
+    from accounts.models import ConnectionPlan, Member, PlanChangeRequest
+    from network.services import pool_create
+    from okbnet_portal.celery import app, ping
+
+    app.control.purge()
+    seed_plans()
+    pool_create(name="bench", network="10.20.0.0/20", kind="fixed", line_type="fibre")  # 4,094 addresses
+    plan = ConnectionPlan.objects.get(code="hikari-home")
+    Member.objects.bulk_create(
+        Member(
+            member_number=f"B{n:07d}",
+            name=f"ベンチ {n}",
+            name_kana="ベンチ",
+            phone="0859-00-0000",
+            email=f"bench{n}@example.jp",
+            connection_username=f"bench{n:07d}",
+            plan=plan,
+        )
+        for n in range(N * ROUNDS)
+    )
+    batches = iter([list(Member.objects.order_by("pk")[i * N : (i + 1) * N]) for i in range(ROUNDS)])
+    mail_dir = Path(var_dir) / "mail"
+    procs = _workers(env)
+
+    def mails() -> int:
+        """Messages written by Django's file back-end (several can share one file)."""
+        if not mail_dir.exists():
+            return 0
+        return sum(f.read_bytes().count(b"\n" + b"-" * 79) for f in mail_dir.iterdir())
+
+    def plan_changes() -> float:
+        members, before = next(batches), mails()
+        started = time.perf_counter()
+        ids = [services.plan_change_request(member=m, by="bench").pk for m in members]
+        while PlanChangeRequest.objects.filter(pk__in=ids, status="completed").count() < N or mails() - before < N:
+            if time.monotonic() > deadline:
+                raise RuntimeError("plan changes did not finish in time")
+            time.sleep(0.05)
+        return time.perf_counter() - started
+
+    def no_ops() -> float:
+        started = time.perf_counter()
+        results = [ping.delay() for _ in range(N)]
+        for r in results:
+            r.get(timeout=300)
+        return time.perf_counter() - started
+
+    try:
+        ping.delay().get(timeout=60)  # both workers up
+        deadline = time.monotonic() + 600
+        medians = alternate({"no-op tasks": no_ops, "plan changes": plan_changes}, rounds=ROUNDS)
+    finally:
+        for p in procs:
+            os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            p.wait(timeout=60)
+        from django.db import connections
+
+        connections.close_all()
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    noop, plans = medians["no-op tasks"], medians["plan changes"]
+    print(f"{N} no-op tasks, 2 worker processes:   {noop:6.1f} s  ({N / noop:7.1f} tasks/s)")
+    print(f"{N} plan changes end to end (+e-mail): {plans:6.1f} s  ({N / plans:7.1f} changes/s)")
+    print(f"ratio plan change / no-op task:        {plans / noop:6.1f}x  (median of {ROUNDS} alternating rounds)")

@@ -1,0 +1,107 @@
+"""Many requests and many workers at once, on PostgreSQL: threads with their own connections
+call the same services the web views and the Celery task call."""
+
+import random
+import threading
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts import services
+from accounts.models import Member, PlanChangeRequest
+from network.models import FixedAddress, IpAssignment
+
+from .components import require
+from .factories import FixedPoolFactory, MemberFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgres():
+    require(settings.IS_POSTGRES, "PostgreSQL (set DATABASE_URL) for row locks and SKIP LOCKED")
+
+
+def run_at_once(jobs: list, *, threads: int | None = None) -> list:
+    """Run callables in threads that start together; each thread has its own DB connection."""
+    results: list = [None] * len(jobs)
+    barrier = threading.Barrier(len(jobs))
+
+    def run(i, job):
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=30)
+            results[i] = job()
+        except Exception as exc:
+            results[i] = exc
+            exc.db_name = connection.settings_dict["NAME"]
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=120)
+    return results
+
+
+def test_fifty_simultaneous_requests_by_one_member_leave_exactly_one_open():
+    FixedPoolFactory(network="192.0.2.0/29")
+    member = MemberFactory()
+    results = run_at_once([lambda: services.plan_change_request(member=member, by=None) for _ in range(50)])
+    made = [r for r in results if isinstance(r, PlanChangeRequest)]
+    refused = [r for r in results if isinstance(r, services.OpenRequestExists | services.PlanChangeInvalid)]
+    assert len(made) == 1 and len(refused) == 49, [
+        (r, getattr(r, "db_name", None), connection.settings_dict["NAME"]) for r in results if isinstance(r, Exception)
+    ][:3]
+    assert PlanChangeRequest.objects.filter(member=member).count() == 1
+    wait_until_finished()
+
+
+def test_forty_members_against_a_pool_of_twenty_five_get_twenty_five_addresses():
+    pool = FixedPoolFactory(network="192.0.2.0/27")  # 30 usable
+    FixedAddress.objects.filter(pk__in=list(pool.addresses.order_by("-id").values_list("pk", flat=True)[:5])).delete()
+    assert pool.addresses.count() == 25
+    plan = PlanFactory()
+    members = MemberFactory.create_batch(40, plan=plan)
+    made = run_at_once([lambda m=m: services.plan_change_request(member=m, by=None) for m in members])
+    assert all(isinstance(r, PlanChangeRequest) for r in made), made[:3]
+    ids = [r.pk for r in made]
+
+    # Eight "workers", each handed every request in its own order: every task is delivered many times.
+    def worker():
+        order = random.sample(ids, len(ids))
+        return [services.plan_change_process(request_id=pk) for pk in order]
+
+    outcomes = run_at_once([worker for _ in range(8)])
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    wait_until_finished()
+
+    requests = PlanChangeRequest.objects.filter(pk__in=ids)
+    assert requests.filter(status="completed").count() == 25
+    assert requests.filter(status="failed", failure_reason="pool_exhausted").count() == 15
+    given = list(requests.filter(status="completed").values_list("fixed_ip", flat=True))
+    assert len(set(given)) == 25
+    assert FixedAddress.objects.filter(member__isnull=False).count() == 25
+    assert IpAssignment.objects.count() == 25
+    assert Member.objects.filter(fixed_ip__isnull=False).count() == 25
+    usernames = Member.objects.filter(fixed_ip__isnull=False).values_list("connection_username", flat=True)
+    assert len(set(usernames)) == 25
+    for request in requests.select_related("ticket"):
+        assert request.ticket.events.filter(new_value__in=["completed", "failed"]).count() == 1
+
+
+def wait_until_finished(timeout: float = 30) -> None:
+    """A live test worker (if any) may still hold a request: let it finish before the flush."""
+    deadline = time.monotonic() + timeout
+    while PlanChangeRequest.objects.filter(status__in=PlanChangeRequest.OPEN_STATUSES).exists():
+        if time.monotonic() > deadline:
+            return
+        for pk in PlanChangeRequest.objects.filter(status__in=PlanChangeRequest.OPEN_STATUSES).values_list(
+            "pk", flat=True
+        ):
+            services.plan_change_process(request_id=pk)
+        time.sleep(0.1)
