@@ -236,3 +236,22 @@ class RadiusSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.address} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SpfStatus(models.Model):
+    """The last check of OKBNET's published SPF (one row per mail domain), written by the worker.
+
+    Kept in the database, not the cache: the web processes and the worker share no memory in the
+    embedded run (local-memory cache).
+    """
+
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    result = models.JSONField(_("result"))
+    checked_at = models.DateTimeField(_("checked"))
+
+    class Meta:
+        verbose_name = _("SPF status")
+        verbose_name_plural = _("SPF statuses")
+
+    def __str__(self) -> str:
+        return self.domain

@@ -134,8 +134,10 @@ def spf_status() -> dict:
 
     from mailsettings.dnscheck import relay_addresses
 
-    from .services import SPF_STATUS_KEY
+    from .models import SpfStatus
     from .spf import spf_expected_record
+
+    last = SpfStatus.objects.filter(domain=settings.OKBNET_MAIL_DOMAIN).values_list("result", flat=True).first()
 
     return {
         "relays": list(relay_addresses()),
@@ -143,5 +145,5 @@ def spf_status() -> dict:
         "domain": settings.OKBNET_MAIL_DOMAIN,
         "expected": spf_expected_record(relay_addresses()),
         "domain_record_expected": f"v=spf1 include:{settings.OKBNET_SPF_INCLUDE} -all",
-        "last": cache.get(SPF_STATUS_KEY),
+        "last": last,
     }

@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,7 +22,16 @@ from accounts.models import Member, PlanChangeRequest, User
 from okbnet_portal.actors import Actor, actor_name, actor_user
 
 from .fields import normalise_network
-from .models import FixedAddress, IpAssignment, IpPool, RadiusSession, RefusedSource, SessionImport, normalise_source
+from .models import (
+    FixedAddress,
+    IpAssignment,
+    IpPool,
+    RadiusSession,
+    RefusedSource,
+    SessionImport,
+    SpfStatus,
+    normalise_source,
+)
 from .refusals import Entry, refusal_tables
 
 
@@ -307,8 +315,6 @@ def session_log_import(*, data: bytes, filename: str, by: User | None = None) ->
 
 # --- SPF of OKBNET's relays -----------------------------------------------------
 
-SPF_STATUS_KEY = "network:spf-status"
-
 
 def spf_status_refresh() -> dict:
     """Check the published SPF (DNS, through the DNS module) and keep the result for the dashboard.
@@ -318,5 +324,7 @@ def spf_status_refresh() -> dict:
     from . import selectors, spf
 
     status = spf.spf_published_check(dynamic_networks=selectors.dynamic_ranges())
-    cache.set(SPF_STATUS_KEY, status, timeout=None)
+    SpfStatus.objects.update_or_create(
+        domain=status["domain"], defaults={"result": status, "checked_at": timezone.now()}
+    )
     return status
