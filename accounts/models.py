@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
@@ -79,6 +81,10 @@ class Member(models.Model):
         ordering = ["member_number"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        # Exact look-ups of the call-center search (accounts.selectors.member_search): the e-mail
+        # case-insensitively. Partial name/kana search uses pg_trgm indexes made by migration 0005
+        # on PostgreSQL only (SQLite scans).
+        indexes = [models.Index(Upper("email"), name="member_email_upper_idx")]
 
     def __str__(self) -> str:
         return f"{self.member_number} {self.name}"
@@ -167,3 +173,24 @@ class PlanChangeRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST sent with an `Idempotency-Key` header (okbnet_portal.api.idempotency).
+
+    The unique (principal, key) pair makes a concurrent second request wait for the first one's
+    transaction, then replay its stored response.
+    """
+
+    principal = models.CharField(max_length=200)  # "api-key:<id>" or "user:<id>"
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # sha256 of method, path and body
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="idempotency_unique_principal_key")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"

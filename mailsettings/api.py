@@ -6,6 +6,8 @@ from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from okbnet_portal.api.schema import error_responses
+
 from . import op25b, services
 
 
@@ -58,10 +60,6 @@ class VerdictSerializer(serializers.Serializer):
     provider_submission_source = serializers.ChoiceField(choices=["member", "dns", "catalogue"], allow_null=True)
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 class VerdictView(APIView):
     required_scopes = {"POST": "read"}  # computes an answer, writes nothing
     throttle_scope = "verdict"
@@ -74,7 +72,7 @@ class VerdictView(APIView):
             "the settings to type and the steps, in the request's language (`Accept-Language`)."
         ),
         request=VerdictInputSerializer,
-        responses={200: VerdictSerializer, 400: dict, 401: ErrorSerializer, 403: ErrorSerializer},
+        responses={200: VerdictSerializer, **error_responses(400, 401, 403, 429)},
         examples=[
             OpenApiExample(
                 "Another provider on port 25 without submission",

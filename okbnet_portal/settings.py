@@ -205,13 +205,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["okbnet_portal.api.permissions.HasClientKeyOrStaff"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "okbnet_portal.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "okbnet_portal.api.errors.exception_handler",
+    # OPTIONS is a 405: the OpenAPI schema is the description of every operation.
+    "DEFAULT_METADATA_CLASS": None,
+    # Per client (API key or staff user) and per view scope, on the shared cache (Redis when CACHE_URL is set).
     "DEFAULT_THROTTLE_CLASSES": ["okbnet_portal.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "verdict": env_str("API_RATE_VERDICT", "6000/min"),
+        "read": env_str("API_RATE_READ", "6000/min"),
+        "search": env_str("API_RATE_SEARCH", "3000/min"),
+        "write": env_str("API_RATE_WRITE", "600/min"),
     },
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -231,6 +237,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "accounts.models.Member.Status",
+        "TicketStatusEnum": "support.models.Ticket.Status",
+        "PlanChangeStatusEnum": "accounts.models.PlanChangeRequest.Status",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------

@@ -9,6 +9,8 @@ api_v1 = [
     path("", include("mailsettings.api_urls")),
     path("", include("network.api_urls")),
     path("", include("support.abuse_api_urls")),
+    path("", include("accounts.api_urls")),
+    path("", include("support.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,3 +34,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler404 = "okbnet_portal.api.errors.not_found"

@@ -117,3 +117,34 @@ def enforcement_notice(member: Member) -> EnforcementAction | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+# --- The call-center API ---------------------------------------------------------------------
+
+TICKET_ROW_FIELDS = (
+    "id",
+    "number",
+    "member__member_number",
+    "category",
+    "subject",
+    "status",
+    "priority",
+    "needs_attention",
+    "assignee__username",
+    "created_at",
+    "updated_at",
+)
+
+
+def ticket_rows() -> QuerySet:
+    """Tickets as plain rows (joins, no model instances) for the API's list."""
+    return Ticket.objects.values(*TICKET_ROW_FIELDS).order_by("-created_at", "-id")
+
+
+def ticket_with_events(*, number: str) -> Ticket | None:
+    """A ticket with its member, assignee and whole history: three queries."""
+    return Ticket.objects.select_related("member", "assignee").prefetch_related("events").filter(number=number).first()
+
+
+def open_ticket_rows_of(member_id: int) -> QuerySet:
+    return ticket_rows().filter(member_id=member_id).exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])

@@ -107,3 +107,10 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Api-Key <key>`: create one with `python manage.py create_api_key <client-name>`.",
         }
+
+
+def principal_id(user) -> str:
+    """A stable id of who made a request: "api-key:<id>" for a client, "user:<id>" for staff."""
+    if isinstance(user, APIClient):
+        return user.pk
+    return f"user:{user.pk}"

@@ -1,0 +1,353 @@
+"""Call-center API at scale: member search over 1,000,000 generated members on PostgreSQL.
+
+Creates its own database (okbnet_bench_api, dropped at the end; never a test database), loads
+the members with COPY, then measures, alternating sides in rounds:
+- in-process (the selector's SQL, as the view runs it): p50/p95 of exact and partial searches
+  as a ratio to a primary-key fetch of the same row shape (goals: exact ≤ 2, partial ≤ 5);
+- over HTTP on gunicorn: the search endpoint against the member-detail endpoint;
+- the ticket list (`/api/v1/tickets/?page_size=100`, with its API key) in requests per second
+  (wrk) as a ratio to a bare values() + JsonResponse view of the same 100 rows (goal ≥ 0.5).
+
+Environment: BENCH_API_MEMBERS (default 1000000), BENCH_PG_URL (server, default
+postgres://postgres@127.0.0.1:5432).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import closing
+from urllib.parse import quote
+
+from .common import PY, ROOT, alternate, env, gunicorn, manage, wrk
+
+DB_NAME = "okbnet_bench_api"
+SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+MEMBERS = int(os.environ.get("BENCH_API_MEMBERS", "1000000"))
+TICKETS = min(MEMBERS // 7, 20000)
+ROUNDS = 5
+PER_ROUND = 200
+
+# Kanji with a katakana reading: names are two-character surnames and given names from them.
+KANJI = [
+    "山ヤマ",
+    "田ダ",
+    "川カワ",
+    "中ナカ",
+    "本モト",
+    "井イ",
+    "藤フジ",
+    "佐サ",
+    "木キ",
+    "村ムラ",
+    "松マツ",
+    "小コ",
+    "林バヤシ",
+    "高タカ",
+    "橋ハシ",
+    "石イシ",
+    "森モリ",
+    "池イケ",
+    "野ノ",
+    "原ハラ",
+    "岡オカ",
+    "坂サカ",
+    "島シマ",
+    "清キヨ",
+    "水ミズ",
+    "上ウエ",
+    "下シタ",
+    "大オオ",
+    "西ニシ",
+    "東ヒガシ",
+    "北キタ",
+    "南ミナミ",
+    "吉ヨシ",
+    "太タ",
+    "郎ロウ",
+    "花ハナ",
+    "子コ",
+    "美ミ",
+    "和カズ",
+    "夫オ",
+    "明アキ",
+    "健ケン",
+    "一イチ",
+    "二ジ",
+    "三ゾウ",
+    "恵エ",
+    "真マ",
+    "由ユ",
+    "香カ",
+    "里リ",
+    "奈ナ",
+    "千チ",
+    "秀ヒデ",
+    "幸ユキ",
+    "正マサ",
+    "直ナオ",
+    "広ヒロ",
+    "光ミツ",
+    "春ハル",
+    "夏ナツ",
+    "秋アキ",
+    "冬フユ",
+]
+PAIRS = [(k[0], k[1:]) for k in KANJI]
+
+
+def pg(dbname: str = "postgres"):
+    import psycopg2
+
+    conn = psycopg2.connect(f"{SERVER}/{dbname}")
+    conn.autocommit = True
+    return conn
+
+
+class RowStream(io.TextIOBase):
+    """A file-like object for COPY that generates member rows on demand."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.buffer = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        while size < 0 or len(self.buffer) < size:
+            chunk = "".join(line for _, line in zip(range(2000), self.rows, strict=False))
+            if not chunk:
+                break
+            self.buffer += chunk
+        if size < 0:
+            out, self.buffer = self.buffer, ""
+        else:
+            out, self.buffer = self.buffer[:size], self.buffer[size:]
+        return out
+
+
+def member_lines(n: int, plan_ids: list[int]):
+    rng = random.Random(20261128)
+    for i in range(1, n + 1):
+        parts = [rng.choice(PAIRS) for _ in range(4)]
+        name = f"{parts[0][0]}{parts[1][0]} {parts[2][0]}{parts[3][0]}"
+        kana = f"{parts[0][1]}{parts[1][1]} {parts[2][1]}{parts[3][1]}"
+        number = f"M{i:07d}"
+        yield (
+            f"{number}\t{name}\t{kana}\t0{rng.randint(100, 999)}-{rng.randint(10, 99)}-{i % 10000:04d}\t"
+            f"user{i}@example.jp\tokb{i:07d}\tuser{i}@okbnet.ne.jp\t{plan_ids[i % len(plan_ids)]}\t"
+            f"{'active' if i % 20 else 'suspended'}\tnow\tnow\n"
+        )
+
+
+def load(environ: dict[str, str]) -> None:
+    import importlib
+
+    pg_indexes = importlib.import_module("accounts.migrations.0005_member_search_idempotency").PG_INDEXES
+    with closing(pg(DB_NAME)) as conn, conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO accounts_connectionplan (code, name, name_en, line_type, ip_type, monthly_fee, sort_order)"
+            " VALUES ('fibre-home', '光ホーム', 'Fibre Home', 'fibre', 'dynamic', 5280, 1),"
+            " ('fibre-mansion', '光マンション', 'Fibre Mansion', 'fibre', 'dynamic', 4180, 2)"
+            " RETURNING id"
+        )
+        plan_ids = [row[0] for row in cur.fetchall()]
+        # Bulk load without the search indexes, then build them once (much faster than row by row).
+        for name, _definition in pg_indexes:
+            cur.execute(f"DROP INDEX {name}")
+        started = time.monotonic()
+        cur.copy_expert(
+            "COPY accounts_member (member_number, name, name_kana, phone, email, connection_username,"
+            " mail_address, plan_id, status, created_at, updated_at) FROM STDIN",
+            RowStream(member_lines(MEMBERS, plan_ids)),
+        )
+        loaded = time.monotonic()
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        for name, definition in pg_indexes:
+            cur.execute(f"CREATE INDEX {name} ON accounts_member {definition}")
+        cur.execute(
+            "INSERT INTO support_ticket (number, member_id, category, subject, description, status, priority,"
+            " needs_attention, created_by, created_at, updated_at)"
+            " SELECT 'T-2026-' || lpad(g::text, 6, '0'), g * 7, (ARRAY['op25b','plan_change','spam_report',"
+            "'enforcement','other'])[g %% 5 + 1], 'Question ' || g, '', (ARRAY['new','open','pending','resolved',"
+            "'closed'])[g %% 5 + 1], g %% 4 + 1, false, 'bench', now() - g * interval '1 minute',"
+            " now() - g * interval '1 minute' FROM generate_series(1, %s) g",
+            [TICKETS],
+        )
+        cur.execute("ANALYZE")
+        print(
+            f"loaded {MEMBERS:,} members with COPY in {loaded - started:.0f} s, "
+            f"search indexes built in {time.monotonic() - loaded:.0f} s",
+            flush=True,
+        )
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def report(title: str, timings: dict[str, list[float]], baseline: str, goals: dict[str, float]) -> None:
+    base50, base95 = statistics.median(timings[baseline]), percentile(timings[baseline], 0.95)
+    print(f"{title}: {baseline} p50 {base50 * 1000:.3f} ms, p95 {base95 * 1000:.3f} ms")
+    for name, values in timings.items():
+        if name == baseline:
+            continue
+        p50, p95 = statistics.median(values), percentile(values, 0.95)
+        goal = goals.get(name)
+        verdict = "" if goal is None else f" (goal ≤ {goal:g}: {'met' if p50 / base50 <= goal else 'MISSED'})"
+        print(
+            f"  {name:<16} p50 {p50 * 1000:.3f} ms = {p50 / base50:.2f}x, "
+            f"p95 {p95 * 1000:.3f} ms = {p95 / base95:.2f}x{verdict}"
+        )
+
+
+def sample_queries(rng: random.Random) -> dict[str, list[str]]:
+    """Queries taken from real rows: whole keys for exact searches, fragments for partial ones."""
+    from accounts.models import Member
+
+    ids = [rng.randint(1, MEMBERS) for _ in range(PER_ROUND)]
+    rows = list(
+        Member.objects.filter(pk__in=ids).values(
+            "pk", "member_number", "connection_username", "email", "phone", "name", "name_kana"
+        )
+    )
+    exact, partial = [], []
+    for i, row in enumerate(rows):
+        exact.append([row["member_number"], row["connection_username"], row["email"].upper(), row["phone"]][i % 4])
+        partial.append(row["name"][:4] if i % 2 else row["name_kana"][-6:])
+    return {"pk": [r["pk"] for r in rows], "exact": exact, "partial": partial}
+
+
+def measure_in_process() -> None:
+    """Runs in a child process configured for the bench database (see main)."""
+    import django
+
+    django.setup()
+    from django.core.paginator import Paginator
+    from django.db.models import QuerySet
+
+    from accounts import selectors
+    from accounts.models import Member
+    from okbnet_portal.api.pagination import first_page
+
+    rng = random.Random(7)
+    queries = sample_queries(rng)
+
+    def pk_fetch(pk):
+        Member.objects.filter(pk=pk).values(*selectors.MEMBER_ROW_FIELDS).first()
+
+    def search(query):  # what the view does for page 1
+        found = selectors.member_search(selectors.member_rows(), query)
+        list(Paginator(first_page(found, 50) if isinstance(found, QuerySet) else found, 50).page(1).object_list)
+
+    sides = {
+        "primary key": (pk_fetch, queries["pk"]),
+        "exact search": (search, queries["exact"]),
+        "partial search": (search, queries["partial"]),
+    }
+    timings: dict[str, list[float]] = {name: [] for name in sides}
+    for fn, args in sides.values():  # warm the caches
+        for arg in args[:20]:
+            fn(arg)
+    for _ in range(ROUNDS):
+        for name, (fn, args) in sides.items():
+            for arg in args:
+                t = time.perf_counter()
+                fn(arg)
+                timings[name].append(time.perf_counter() - t)
+    hits = [len(selectors.member_search(selectors.member_rows(), q)[:50]) for q in queries["partial"]]
+    print(f"partial queries: median {statistics.median(hits)} matches on the first page (max {max(hits)})")
+    report(
+        "member search, in-process (SQL + rows)",
+        timings,
+        "primary key",
+        {"exact search": 2, "partial search": 5},
+    )
+
+
+def measure_http(environ: dict[str, str]) -> None:
+    import requests
+
+    from accounts.models import ClientAPIKey  # noqa: F401  (Django is set up by the caller)
+
+    key = manage("create_api_key", "bench", "--scopes", "read", environ=environ).strip().splitlines()[-1]
+    rng = random.Random(11)
+    with gunicorn(environ, workers=2) as base:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Api-Key {key}"
+        queries = sample_queries(rng)
+        numbers = [q for i, q in enumerate(queries["exact"]) if i % 4 == 0]
+        urls = {
+            "detail": [f"{base}/api/v1/members/{n}/" for n in numbers],
+            "exact search": [f"{base}/api/v1/members/?search={quote(q)}" for q in queries["exact"]],
+            "partial search": [f"{base}/api/v1/members/?search={quote(q)}" for q in queries["partial"]],
+        }
+        timings: dict[str, list[float]] = {name: [] for name in urls}
+        for batch in urls.values():
+            for url in batch[:10]:
+                session.get(url).raise_for_status()
+        for _ in range(ROUNDS):
+            for name, batch in urls.items():
+                for url in batch[: PER_ROUND // 2]:
+                    t = time.perf_counter()
+                    session.get(url).raise_for_status()
+                    timings[name].append(time.perf_counter() - t)
+        report("member search over HTTP (gunicorn)", timings, "detail", {})
+
+    # Ticket list throughput: our endpoint against the bare view, same rows, alternating.
+    environ = {**environ, "DJANGO_SETTINGS_MODULE": "bench.api_settings"}
+    with gunicorn(environ, workers=2) as base:
+        auth = {"Authorization": f"Api-Key {key}"}
+        requests.get(f"{base}/api/v1/tickets/?page_size=100", headers=auth, timeout=10).raise_for_status()
+        rates = alternate(
+            {
+                "bare values()": lambda: wrk(f"{base}/bench/tickets/", seconds=4),
+                "API ticket list": lambda: wrk(f"{base}/api/v1/tickets/?page_size=100", seconds=4, headers=auth),
+            },
+            rounds=3,
+        )
+    ratio = rates["API ticket list"] / rates["bare values()"]
+    print(
+        f"ticket list, 100 rows: API {rates['API ticket list']:.0f} req/s, bare values() + JsonResponse "
+        f"{rates['bare values()']:.0f} req/s = {ratio:.2f} (goal ≥ 0.5: {'met' if ratio >= 0.5 else 'MISSED'})"
+    )
+
+
+def main() -> None:
+    if not SERVER.startswith("postgres"):
+        raise SystemExit("bench_api needs PostgreSQL (BENCH_PG_URL)")
+    with closing(pg()) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        cur.execute(f"CREATE DATABASE {DB_NAME}")
+    environ = env(
+        DATABASE_URL=f"{SERVER}/{DB_NAME}",
+        CACHE_URL="",
+        API_RATE_SEARCH="1000000/min",
+        API_RATE_READ="1000000/min",
+    )
+    try:
+        manage("migrate", "--noinput", "-v0", environ=environ)
+        load(environ)
+        subprocess.run([PY, "-m", "bench.bench_api", "measure"], cwd=ROOT, env=environ, check=True)
+        subprocess.run([PY, "-m", "bench.bench_api", "http"], cwd=ROOT, env=environ, check=True)
+    finally:
+        with closing(pg()) as conn, conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okbnet_portal.settings")
+    if sys.argv[1:] == ["measure"]:
+        measure_in_process()
+    elif sys.argv[1:] == ["http"]:
+        import django
+
+        django.setup()
+        measure_http(dict(os.environ))
