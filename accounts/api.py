@@ -14,8 +14,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from mailsettings import op25b
+from mailsettings.api import VerdictSerializer
+from mailsettings.models import MailProgram, MailSetup
 from mailsettings.op25b import IpType
-from mailsettings.selectors import member_dns_facts
+from mailsettings.selectors import mail_setups_with_verdicts, member_dns_facts
 from okbnet_portal.api.idempotency import idempotent
 from okbnet_portal.api.schema import IDEMPOTENCY_KEY, READ_ERRORS, WRITE_ERRORS, error_responses
 from support.api import TICKET_EXAMPLE, TicketSerializer, ticket_row_dict
@@ -99,8 +102,22 @@ class DnsFactsSerializer(serializers.Serializer):
     history = serializers.ListField(child=serializers.DictField())
 
 
+class MailSetupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    mail_program = serializers.ChoiceField(choices=MailProgram.choices)
+    sending_via = serializers.ChoiceField(choices=op25b.SendingVia.choices)
+    port = serializers.IntegerField(allow_null=True)
+    provider_submission = serializers.ChoiceField(choices=op25b.ProviderSubmission.choices)
+    okbnet_address = serializers.CharField(allow_blank=True)
+    provider_host = serializers.CharField(allow_blank=True)
+    provider_domain = serializers.CharField(allow_blank=True)
+    verdict = VerdictSerializer(help_text="Computed now, with the member's current plan (DESIGN §7).")
+
+
 class MemberDetailSerializer(MemberSerializer):
     mail_address = serializers.CharField(help_text="The member's OKBNET mail address (may be empty).")
+    mail_setups = MailSetupSerializer(many=True, help_text="The member's saved mail setups with their verdicts.")
     open_tickets = TicketSerializer(many=True, help_text="Tickets not resolved or closed, newest first.")
     plan_change_requests = PlanChangeRequestSerializer(many=True, help_text="Newest first.")
     dns_facts = DnsFactsSerializer(
@@ -188,6 +205,21 @@ def plan_change_dict(request: PlanChangeRequest, *, member_number: str) -> dict[
             {"step": s["step"], "label": str(labels.get(s["step"], s["step"])), "at": s["at"]} for s in request.steps
         ],
         "created_at": _datetime.to_representation(request.created_at),
+    }
+
+
+def mail_setup_dict(setup: MailSetup, verdict: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": setup.pk,
+        "label": setup.label,
+        "mail_program": setup.mail_program,
+        "sending_via": setup.sending_via,
+        "port": setup.port,
+        "provider_submission": setup.provider_submission,
+        "okbnet_address": setup.okbnet_address,
+        "provider_host": setup.provider_host,
+        "provider_domain": setup.provider_domain,
+        "verdict": verdict,
     }
 
 
@@ -293,7 +325,8 @@ class MemberDetailView(GenericAPIView):
     @extend_schema(
         operation_id="members_retrieve",
         summary="A member",
-        description="The member with their plan and fixed IP address, open tickets, plan-change requests and "
+        description="The member with their plan and fixed IP address, saved mail setups with their OP25B "
+        "verdicts, open tickets, plan-change requests and "
         "the stored DNS facts of their own mail domain. "
         "Needs the `read` scope.",
         parameters=[OpenApiParameter("member_number", str, OpenApiParameter.PATH, description="e.g. M1000001")],
@@ -304,6 +337,7 @@ class MemberDetailView(GenericAPIView):
                 value={
                     **MEMBER_EXAMPLE,
                     "mail_address": "taro@okbnet.ne.jp",
+                    "mail_setups": [],
                     "open_tickets": [TICKET_EXAMPLE],
                     "plan_change_requests": [PLAN_CHANGE_EXAMPLE],
                     "dns_facts": [],
@@ -319,6 +353,9 @@ class MemberDetailView(GenericAPIView):
             raise NotFound()
         data = member_dict(row, english=is_english())
         data["mail_address"] = row["mail_address"]
+        data["mail_setups"] = [
+            mail_setup_dict(setup, verdict) for setup, verdict in mail_setups_with_verdicts(Member(pk=row["id"]))
+        ]
         data["open_tickets"] = [ticket_row_dict(t) for t in open_ticket_rows_of(row["id"])]
         data["plan_change_requests"] = [
             plan_change_dict(r, member_number=row["member_number"])

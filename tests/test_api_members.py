@@ -2,7 +2,7 @@
 
 import pytest
 
-from .factories import MemberFactory, PlanFactory
+from .factories import MailSetupFactory, MemberFactory, PlanFactory
 
 URL = "/api/v1/members/"
 
@@ -225,9 +225,10 @@ def test_the_detail_runs_a_fixed_number_of_queries(api, django_assert_num_querie
     request = plan_services.plan_change_request(member=member, by=None)
     plan_services.plan_change_cancel(request=request, by=None)
     plan_services.plan_change_request(member=member, by=None)
-    with django_assert_num_queries(3):  # member, open tickets, requests
+    MailSetupFactory.create_batch(5, member=member)
+    with django_assert_num_queries(4):  # member, mail setups (with plan), open tickets, requests
         body = api.get(f"{URL}{member.member_number}/").json()
-    assert (len(body["open_tickets"]), len(body["plan_change_requests"])) == (11, 2)
+    assert (len(body["mail_setups"]), len(body["open_tickets"]), len(body["plan_change_requests"])) == (5, 11, 2)
 
 
 def test_the_detail_has_the_dns_facts_of_an_own_domain_only(api):
@@ -236,3 +237,15 @@ def test_the_detail_has_the_dns_facts_of_an_own_domain_only(api):
     (facts,) = api.get(f"{URL}{own.member_number}/").json()["dns_facts"]
     assert (facts["domain"], facts["kind"], facts["state"]) == ("yamada-shoten.jp", "own_domain", "never_checked")
     assert api.get(f"{URL}{plain.member_number}/").json()["dns_facts"] == []
+
+
+def test_the_detail_has_the_saved_mail_setups_with_their_verdicts(api, taro):
+    setup = MailSetupFactory(
+        member=taro, label="自宅PC", sending_via="other_provider", port=25, provider_submission="none"
+    )
+    (saved,) = api.get(f"{URL}M1000001/").json()["mail_setups"]
+    assert (saved["id"], saved["label"], saved["port"]) == (setup.pk, "自宅PC", 25)
+    assert (saved["verdict"]["rule"], saved["verdict"]["verdict"]) == ("R11", "affected_use_okbnet_gateway")
+    taro.plan = taro.plan.fixed_variant  # the verdict follows the plan, computed on read
+    taro.save()
+    assert api.get(f"{URL}M1000001/").json()["mail_setups"][0]["verdict"]["rule"] == "R1"
