@@ -142,7 +142,7 @@ def member_lines(n: int, plan_ids: list[int]):
         yield (
             f"{number}\t{name}\t{kana}\t0{rng.randint(100, 999)}-{rng.randint(10, 99)}-{i % 10000:04d}\t"
             f"user{i}@example.jp\tokb{i:07d}\tuser{i}@okbnet.ne.jp\t{plan_ids[i % len(plan_ids)]}\t"
-            f"{'active' if i % 20 else 'suspended'}\tnow\tnow\n"
+            f"{'active' if i % 20 else 'suspended'}\t\tnow\tnow\n"
         )
 
 
@@ -164,7 +164,7 @@ def load(environ: dict[str, str]) -> None:
         started = time.monotonic()
         cur.copy_expert(
             "COPY accounts_member (member_number, name, name_kana, phone, email, connection_username,"
-            " mail_address, plan_id, status, created_at, updated_at) FROM STDIN",
+            " mail_address, plan_id, status, activation_code_hash, created_at, updated_at) FROM STDIN",
             RowStream(member_lines(MEMBERS, plan_ids)),
         )
         loaded = time.monotonic()
