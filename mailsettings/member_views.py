@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import member_for_user
 
-from . import autoconfig, guides, op25b, services
+from . import autoconfig, guides, op25b, selectors, services
 from .forms import MailSetupForm
+from .models import DnsCheck
 from .route import mail_route
 from .selectors import get_mail_setup_for_member
 
@@ -40,7 +41,8 @@ def setup_detail(request, setup_id: int):
     member = member_for_user(request.user)
     setup = get_mail_setup_for_member(member, setup_id)
     inputs = op25b.clean_inputs(setup.inputs_data())
-    verdict = services.verdict_for(inputs)
+    verdict, provider_facts = services.verdict_with_facts(inputs)
+    own_domain = selectors.own_domain_of(setup.okbnet_address or member.mail_address)
     context = {
         "setup": setup,
         "member": member,
@@ -48,6 +50,10 @@ def setup_detail(request, setup_id: int):
         "routes": mail_route(inputs, verdict),
         "guides": guides.render_guides(guides.guide_settings(inputs, verdict), setup.mail_program),
         "table": op25b.TABLE,
+        # The DNS facts behind the advice, as on /check/.
+        "provider_facts": provider_facts,
+        "provider_source_text": selectors.provider_source_text(verdict["provider_submission_source"]),
+        "dns": selectors.dns_facts(domain=own_domain, kind=DnsCheck.Kind.OWN_DOMAIN) if own_domain else None,
     }
     return render(request, "mailsettings/setup_detail.html", context)
 

@@ -112,3 +112,24 @@ def test_one_client_cannot_queue_checks_without_end(client, dns, settings):
         )
     assert "DNS確認の回数が多すぎます" in response.content.decode()
     assert sorted(DnsCheck.objects.values_list("domain", flat=True)) == ["good.own.test", "half.own.test"]
+
+
+def test_a_saved_setup_shows_its_provider_answer_and_own_domain_facts(dns):
+    from .factories import MailSetupFactory, MemberFactory
+
+    member = MemberFactory(mail_address="hanako@half.own.test")
+    setup = MailSetupFactory(
+        member=member,
+        sending_via="other_provider",
+        port=25,
+        provider_submission="unknown",
+        provider_domain="only465.provider.test",
+        okbnet_address="",
+    )
+    check = services.dns_check_request(domain="half.own.test", kind=DnsCheck.Kind.OWN_DOMAIN)
+    services.dns_check_run(check_id=check.pk)
+    client = Client()
+    client.force_login(member.user)
+    html = client.get(f"/mypage/mail/{setup.id}/?lang=en").content.decode()
+    assert 'data-rule="R9"' in html and 'data-source="dns"' in html
+    assert 'data-state="checked"' in html and "198.51.100.7" in html
