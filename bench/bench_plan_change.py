@@ -14,42 +14,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-from .common import ROOT, alternate
+from .common import ROOT, alternate, celery_worker
 
 N = int(os.environ.get("BENCH_PLAN_CHANGES", "1000"))
 ROUNDS = int(os.environ.get("BENCH_PLAN_CHANGE_ROUNDS", "2"))
 
 
 def _workers(env: dict[str, str]) -> list[subprocess.Popen]:
-    return [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "okbnet_portal",
-                "--quiet",
-                "worker",
-                "--pool",
-                "prefork",
-                "--concurrency",
-                "1",
-                "--loglevel",
-                "WARNING",
-                "-n",
-                f"bench{i}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-        )
-        for i in (1, 2)
-    ]
+    return [celery_worker(env, f"bench{i}", stdout=subprocess.DEVNULL) for i in (1, 2)]
 
 
 def main() -> None:

@@ -110,3 +110,34 @@ def alternate(sides: dict[str, callable], rounds: int = 5) -> dict[str, float]:
         for name, fn in sides.items():
             results[name].append(fn())
     return {name: statistics.median(values) for name, values in results.items()}
+
+
+def celery_worker(environ: dict[str, str], name: str, **popen: object) -> subprocess.Popen:
+    """A real Celery worker process (prefork, one child) in its own process group, so that a
+    SIGKILL of the group reaches both the main process and the pool child."""
+    return subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "celery",
+            "-A",
+            "okbnet_portal",
+            "--quiet",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "-n",
+            f"{name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=environ,
+        start_new_session=True,
+        **popen,
+    )

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from bench.common import celery_worker
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,34 +40,6 @@ def wait(predicate, timeout: float, what: str):
             return value
         time.sleep(0.2)
     fail(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def worker(env: dict[str, str], name: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "okbnet_portal",
-            "--quiet",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "WARNING",
-            "-n",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group: SIGKILL reaches the main process and the pool child
-    )
 
 
 def main() -> None:
@@ -140,7 +114,7 @@ def main() -> None:
     try:
         with hold_member.cursor() as cur:
             cur.execute("SELECT 1 FROM accounts_member WHERE id = %s FOR UPDATE", [member.pk])
-        w1 = worker(env, "doomed")
+        w1 = celery_worker(env, "doomed")
         wait(lambda: waiting_on("accounts_member"), 60, "worker 1 to claim the request and wait for the member row")
         with hold_ticket.cursor() as cur:
             cur.execute("SELECT 1 FROM support_ticket WHERE id = %s FOR UPDATE", [request.ticket_id])
@@ -155,7 +129,7 @@ def main() -> None:
         if request.status != "processing" or FixedAddress.objects.filter(member__isnull=False).exists():
             fail(f"after the kill: status {request.status}, the half-done transaction must have rolled back")
 
-        w2 = worker(env, "rescuer")
+        w2 = celery_worker(env, "rescuer")
         wait(
             lambda: PlanChangeRequest.objects.filter(pk=request.pk, status="completed").exists(),
             90,
