@@ -72,7 +72,22 @@ class AppendOnly(Exception):
     pass
 
 
-class TicketEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is written once: history and audit trails are never edited or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly(f"{self._meta.verbose_name_plural} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly(f"{self._meta.verbose_name_plural} are append-only.")
+
+
+class TicketEvent(AppendOnlyModel):
     """Append-only history of a ticket: rows are written once, never changed or deleted."""
 
     class Kind(models.TextChoices):
@@ -103,14 +118,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnly("Ticket events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("Ticket events are append-only.")
 
     @property
     def is_public(self) -> bool:
@@ -158,7 +165,7 @@ class SpamReport(models.Model):
         return f"{self.source_ip} {self.seen_at:%Y-%m-%d %H:%M}"
 
 
-class EnforcementAction(models.Model):
+class EnforcementAction(AppendOnlyModel):
     """The audit trail of suspensions, forced cancellations and reinstatements (append-only)."""
 
     class Action(models.TextChoices):
@@ -192,11 +199,3 @@ class EnforcementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnly("Enforcement actions are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("Enforcement actions are append-only.")
