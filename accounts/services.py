@@ -162,7 +162,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
         with transaction.atomic():
             member = Member.objects.select_for_update(of=("self",)).select_related("plan").get(pk=member.pk)
             if member.status != Member.Status.ACTIVE:
-                raise MemberNotActive()  # suspended/cancelled (support.abuse): no plan changes
+                raise MemberNotActive()  # suspended/cancelled (support.abuse.services): no plan changes
             if member.plan.ip_type == IpType.FIXED:
                 raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
             if open_request_for(member) is not None:

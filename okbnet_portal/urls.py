@@ -8,7 +8,7 @@ from mailsettings import views as mail_views
 api_v1 = [
     path("", include("mailsettings.api_urls")),
     path("", include("network.api_urls")),
-    path("", include("support.abuse_api_urls")),
+    path("", include("support.abuse.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("support.api_urls")),
 ]
@@ -27,7 +27,7 @@ urlpatterns = [
     path("mypage/tickets/", include("support.member_urls")),
     path("staff/", include("support.urls")),
     path("staff/network/", include("network.staff_urls")),
-    path("staff/abuse/", include("support.abuse_urls")),
+    path("staff/abuse/", include("support.abuse.urls")),
     path("network/", include("network.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

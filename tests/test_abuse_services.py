@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.models import Member
 from accounts.services import MemberNotActive, plan_change_request
 from network.models import FixedAddress, IpAssignment
-from support.abuse import EnforcementNotAllowed, member_enforce, spam_report_file
+from support.abuse.services import EnforcementNotAllowed, member_enforce, spam_report_file
 from support.models import AppendOnly, EnforcementAction, Ticket, TicketEvent
 from support.selectors import enforcement_notice
 from tests.factories import FixedPoolFactory, MemberFactory, RadiusSessionFactory, TicketFactory

@@ -6,8 +6,9 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from . import abuse
-from .models import SpamReport
+from support.models import SpamReport
+
+from . import services as abuse
 
 
 class SpamReportInput(serializers.Serializer):

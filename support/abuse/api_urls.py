@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import abuse_api
+from . import api as abuse_api
 
 urlpatterns = [
     path("spam-reports/", abuse_api.SpamReportListCreate.as_view(), name="api-spam-reports"),

@@ -18,9 +18,8 @@ from network.services import address_release
 from okbnet_portal.actors import Actor, actor_name, actor_user
 from okbnet_portal.api.errors import Conflict
 from okbnet_portal.emails import email_queue
-
-from . import services as tickets
-from .models import EnforcementAction, SpamReport, Ticket
+from support import services as tickets
+from support.models import EnforcementAction, SpamReport, Ticket
 
 MS = Member.Status
 A = EnforcementAction.Action

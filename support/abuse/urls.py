@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import abuse_views
+from . import views as abuse_views
 
 app_name = "abuse"
 urlpatterns = [

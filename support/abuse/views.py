@@ -1,4 +1,4 @@
-"""Staff screens of the abuse desk under /staff/abuse/: thin, every write through support.abuse."""
+"""Staff screens of the abuse desk under /staff/abuse/: thin, every write through support.abuse.services."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.exceptions import APIException, ValidationError
 
 from accounts.models import Member
+from support.models import EnforcementAction, SpamReport
 from support.views import staff_required
 
-from . import abuse
-from .abuse_forms import EnforcementForm, SpamReportForm
-from .models import EnforcementAction, SpamReport
+from . import services as abuse
+from .forms import EnforcementForm, SpamReportForm
 
 PAGE_SIZE = 25
 
