@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from okbnet_portal.errors import ApplicationError, error_messages, form_add_error
+
 from . import selectors, services
 from .models import PlanChangeRequest
 
@@ -49,11 +51,8 @@ def fixed_ip(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_change_request(member=member, by=request.user)
-        except (services.OpenRequestExists, services.MemberNotActive, services.PlanChangeInvalid) as exc:
-            detail = exc.detail
-            if isinstance(detail, dict):
-                detail = [m for msgs in detail.values() for m in msgs]
-            form.add_error(None, detail if isinstance(detail, list) else str(detail))
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Your request was received. You can follow its progress below."))
             return redirect("plan-fixed-ip")
@@ -89,8 +88,8 @@ def fixed_ip_cancel(request, request_id: int):
     plan_change = selectors.plan_change_for_member(member=member, request_id=request_id)
     try:
         services.plan_change_cancel(request=plan_change, by=request.user)
-    except services.RequestNotCancellable as exc:
-        messages.error(request, str(exc.detail))
+    except ApplicationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(request, _("Your request was cancelled."))
     return redirect("plan-fixed-ip")

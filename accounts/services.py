@@ -13,13 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
 
 from mailsettings.op25b import IpType
 from network.services import PoolExhausted, address_allocate
 from okbnet_portal.actors import Actor, actor_name
-from okbnet_portal.api.errors import Conflict
 from okbnet_portal.emails import email_queue
+from okbnet_portal.errors import Conflict, InvalidInput
 from support import services as tickets
 from support.models import Ticket
 
@@ -108,22 +107,22 @@ STEP_LABELS = dict(STEPS)
 
 
 class OpenRequestExists(Conflict):
-    default_detail = _("This member already has an open plan-change request.")
+    default_message = _("This member already has an open plan-change request.")
 
 
 class MemberNotActive(Conflict):
-    default_detail = _("The member's contract is suspended or cancelled: plan changes are not possible.")
+    default_message = _("The member's contract is suspended or cancelled: plan changes are not possible.")
 
 
 class RequestNotCancellable(Conflict):
-    default_detail = _("The request can no longer be cancelled: processing has started or it is finished.")
+    default_message = _("The request can no longer be cancelled: processing has started or it is finished.")
 
 
 class RequestNotRetryable(Conflict):
-    default_detail = _("Only a failed request can be retried.")
+    default_message = _("Only a failed request can be retried.")
 
 
-class PlanChangeInvalid(exceptions.ValidationError):
+class PlanChangeInvalid(InvalidInput):
     pass
 
 

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 
 from accounts.models import Member
+from okbnet_portal.errors import InvalidInput
 
 from . import op25b
 from .models import MailSetup
@@ -36,7 +37,7 @@ def domain_of(address: str) -> str | None:
     """The domain of a well-formed address, lower-cased; None otherwise."""
     try:
         inputs = op25b.clean_inputs({"ip_type": "dynamic", "sending_via": "none", "okbnet_address": address})
-    except op25b.InvalidInputs:
+    except InvalidInput:
         return None
     return inputs.okbnet_address.rsplit("@", 1)[1] if inputs.okbnet_address else None
 

@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from okbnet_portal.errors import InvalidInput, form_add_error
+
 from . import op25b, services
 from .models import MailProgram
 
@@ -87,10 +89,8 @@ class QuickCheckForm(forms.Form):
                 data.pop(name, None)
         try:
             self.inputs = op25b.clean_inputs(data)
-        except op25b.InvalidInputs as exc:
-            for name, messages in exc.errors.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
+        except InvalidInput as exc:
+            form_add_error(self, exc)
         return self.cleaned_data
 
 

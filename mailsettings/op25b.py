@@ -20,6 +20,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from okbnet_portal.errors import InvalidInput
+
 # --------------------------------------------------------------------------- inputs
 
 
@@ -70,14 +72,6 @@ class Inputs:
     provider_domain: str = ""
     # Where provider_submission came from: "member", "dns", "catalogue" or None.
     provider_submission_source: str | None = None
-
-
-class InvalidInputs(ValueError):
-    """Bad input, as field errors: {"field": ["message", ...]}."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 def clean_inputs(data: Mapping[str, Any]) -> Inputs:
@@ -143,7 +137,7 @@ def clean_inputs(data: Mapping[str, Any]) -> Inputs:
                     err(name, _("Enter a host or domain name such as smtp.example.jp."))
 
     if errors:
-        raise InvalidInputs(errors)
+        raise InvalidInput(errors)
     source = "member" if provider_submission != ProviderSubmission.UNKNOWN else None
     return Inputs(
         ip_type=ip_type,

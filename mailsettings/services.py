@@ -41,7 +41,7 @@ def verdict_with_facts(inputs: op25b.Inputs) -> tuple[dict[str, Any], dict[str, 
 
 
 def verdict_from_data(data: dict[str, Any]) -> dict[str, Any]:
-    """Validate raw inputs and decide; raises op25b.InvalidInputs with field errors."""
+    """Validate raw inputs and decide; raises InvalidInput with field errors."""
     verdict = verdict_for(op25b.clean_inputs(data))
     stats.verdict_record(verdict["verdict"])  # counted for the staff dashboard (API and /check/ only)
     return verdict
@@ -255,7 +255,7 @@ def _apply(setup: MailSetup, data: dict[str, Any]) -> None:
     for name in SETUP_FIELDS:
         if name in data:
             setattr(setup, name, data[name] if data[name] is not None or name == "port" else "")
-    op25b.clean_inputs(setup.inputs_data())  # raises InvalidInputs: never save what cannot be decided
+    op25b.clean_inputs(setup.inputs_data())  # raises InvalidInput: never save what cannot be decided
 
 
 def mail_setup_create(*, member: Member, data: dict[str, Any]) -> MailSetup:

@@ -10,7 +10,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from support.views import staff_required
+from okbnet_portal.decorators import staff_required
 
 from . import selectors, services
 from .forms import AddressAtForm, SessionLogForm

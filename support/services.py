@@ -4,11 +4,10 @@ transaction with the ticket row locked, and leaves an event (field, old, new, wh
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
 
 from accounts.models import Member
 from okbnet_portal.actors import Actor, actor_name, actor_user
-from okbnet_portal.api.errors import Conflict
+from okbnet_portal.errors import Conflict, InvalidInput
 
 from .models import Ticket, TicketEvent
 
@@ -23,7 +22,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class TransitionNotAllowed(Conflict):
-    default_detail = _("This status change is not allowed.")
+    default_message = _("This status change is not allowed.")
 
 
 def _event(ticket: Ticket, *, kind: str, by: Actor, **fields) -> TicketEvent:
@@ -51,7 +50,7 @@ def ticket_open(
     by: Actor = None,
 ) -> Ticket:
     if category not in Ticket.Category.values:
-        raise exceptions.ValidationError({"category": [_("Unknown category.")]})
+        raise InvalidInput({"category": [_("Unknown category.")]})
     with transaction.atomic():
         ticket = Ticket.objects.create(
             member=member,
@@ -88,7 +87,7 @@ def ticket_change_status(*, ticket: Ticket | int, status: str, by: Actor, note: 
 
 def ticket_assign(*, ticket: Ticket | int, assignee, by: Actor) -> Ticket:
     if assignee is not None and not assignee.is_staff:
-        raise exceptions.ValidationError({"assignee": [_("Only staff can be assigned.")]})
+        raise InvalidInput({"assignee": [_("Only staff can be assigned.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.assignee_id == (assignee.pk if assignee else None):
@@ -109,7 +108,7 @@ def ticket_assign(*, ticket: Ticket | int, assignee, by: Actor) -> Ticket:
 
 def ticket_set_priority(*, ticket: Ticket | int, priority: int, by: Actor) -> Ticket:
     if priority not in Ticket.Priority.values:
-        raise exceptions.ValidationError({"priority": [_("Unknown priority.")]})
+        raise InvalidInput({"priority": [_("Unknown priority.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.priority == priority:
@@ -127,7 +126,7 @@ def ticket_comment(*, ticket: Ticket | int, body: str, public: bool, by: Actor) 
     """A public reply (the member sees it) or an internal note (staff only)."""
     body = body.strip()
     if not body:
-        raise exceptions.ValidationError({"body": [_("Write something first.")]})
+        raise InvalidInput({"body": [_("Write something first.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         kind = TicketEvent.Kind.PUBLIC_REPLY if public else TicketEvent.Kind.INTERNAL_NOTE

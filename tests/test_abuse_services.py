@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import Member
 from accounts.services import MemberNotActive, plan_change_request
 from network.models import FixedAddress, IpAssignment
+from okbnet_portal.errors import InvalidInput as ValidationError
 from support.abuse.services import EnforcementNotAllowed, member_enforce, spam_report_file
 from support.models import AppendOnly, EnforcementAction, Ticket, TicketEvent
 from support.selectors import enforcement_notice
@@ -112,7 +112,7 @@ def test_the_transition_map_refuses_what_the_status_does_not_allow(sender, evide
 def test_suspending_needs_a_reason_and_evidence_about_that_member(sender, evidence, staff_user):
     with pytest.raises(ValidationError) as caught:
         member_enforce(member=sender, action="suspend", reason=" ", by=staff_user)
-    assert set(caught.value.detail) == {"reason", "evidence_ticket"}
+    assert set(caught.value.errors) == {"reason", "evidence_ticket"}
     with pytest.raises(ValidationError):
         member_enforce(member=sender, action="suspend", reason="r", evidence_ticket=TicketFactory(), by=staff_user)
     sender.refresh_from_db()

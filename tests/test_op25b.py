@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mailsettings import op25b
+from okbnet_portal.errors import InvalidInput
 
 D, F = "dynamic", "fixed"
 GW = {"host": "gw.okbnet.ne.jp", "port": 587, "security": "starttls", "auth": True}
@@ -223,7 +224,7 @@ BAD = [
 
 @pytest.mark.parametrize(("data", "fields"), BAD)
 def test_bad_input_is_refused_with_field_errors_never_guessed(data, fields):
-    with pytest.raises(op25b.InvalidInputs) as exc:
+    with pytest.raises(InvalidInput) as exc:
         op25b.clean_inputs(data)
     assert set(exc.value.errors) == fields
 
@@ -273,13 +274,13 @@ fields = st.sampled_from(
 def test_any_input_gets_a_verdict_or_field_errors(data):
     try:
         result = verdict(data)
-    except op25b.InvalidInputs as exc:
+    except InvalidInput as exc:
         assert exc.errors and all(isinstance(m, str) for ms in exc.errors.values() for m in ms)
     else:
         assert result["rule"] in op25b.RULES_BY_ID
 
 
 def test_an_infinite_port_is_a_field_error_not_a_crash():
-    with pytest.raises(op25b.InvalidInputs) as caught:
+    with pytest.raises(InvalidInput) as caught:
         op25b.clean_inputs({"ip_type": "dynamic", "sending_via": "okbnet", "port": float("inf")})
     assert set(caught.value.errors) == {"port"}

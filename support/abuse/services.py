@@ -10,14 +10,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
 
 from accounts.models import Member
 from network import selectors as network_selectors
 from network.services import address_release
 from okbnet_portal.actors import Actor, actor_name, actor_user
-from okbnet_portal.api.errors import Conflict
 from okbnet_portal.emails import email_queue
+from okbnet_portal.errors import Conflict, InvalidInput
 from support import services as tickets
 from support.models import EnforcementAction, SpamReport, Ticket
 
@@ -33,7 +32,7 @@ ENFORCEMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 
 class EnforcementNotAllowed(Conflict):
-    default_detail = "This action is not possible in the member's current status."
+    default_message = "This action is not possible in the member's current status."
 
 
 def allowed_actions(member: Member) -> list[str]:
@@ -48,7 +47,7 @@ def spam_report_file(*, source_ip: str, seen_at: datetime, evidence: str, report
     """
     evidence = evidence.strip()
     if not evidence:
-        raise exceptions.ValidationError({"evidence": [_("Paste the evidence (headers or log lines).")]})
+        raise InvalidInput({"evidence": [_("Paste the evidence (headers or log lines).")]})
     holder = network_selectors.address_holder(address=source_ip, at=seen_at)
     member = holder.member if holder else None
     when = timezone.localtime(seen_at).strftime("%Y-%m-%d %H:%M:%S %Z")
@@ -98,12 +97,12 @@ def member_enforce(
     if action in (A.SUSPEND, A.CANCEL) and evidence_ticket is None:
         errors["evidence_ticket"] = [_("Name the ticket with the evidence.")]
     if errors:
-        raise exceptions.ValidationError(errors)
+        raise InvalidInput(errors)
     pk = member.pk if isinstance(member, Member) else member
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=pk)
         if evidence_ticket is not None and evidence_ticket.member_id != member.pk:
-            raise exceptions.ValidationError({"evidence_ticket": [_("That ticket is about another member.")]})
+            raise InvalidInput({"evidence_ticket": [_("That ticket is about another member.")]})
         sources, target = ENFORCEMENT_TRANSITIONS[action]
         if member.status not in sources:
             raise EnforcementNotAllowed(
