@@ -6,12 +6,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
-from mailsettings.op25b import IpType
-
 
 class User(AbstractUser):
     """The log-in identity. Members log in with their connection user name or e-mail
     (see accounts.backends); staff with their user name."""
+
+
+class IpType(models.TextChoices):
+    """A plan's kind of address: OP25B applies to dynamic ones (mailsettings.op25b decides)."""
+
+    DYNAMIC = "dynamic", _("Dynamic IP (standard plans)")
+    FIXED = "fixed", _("Fixed IP")
 
 
 class ConnectionPlan(models.Model):
@@ -167,12 +172,21 @@ class PlanChangeRequest(models.Model):
         ]
         indexes = [models.Index(fields=["status", "updated_at"], name="planchange_status_idx")]
 
+    # Set by accounts.services when it queues the request's task (okbnet_portal.enqueue.Enqueued);
+    # not stored: after commit it tells the page and the API whether the broker took the message.
+    enqueued = None
+
     def __str__(self) -> str:
         return f"#{self.pk} {self.member_id} {self.status}"
 
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def processing_delayed(self) -> bool:
+        """The broker did not take the task: the sweep will send it (PLAN_CHANGE_SWEEP_SECONDS)."""
+        return bool(self.enqueued and self.enqueued.failed)
 
 
 class IdempotencyRecord(models.Model):

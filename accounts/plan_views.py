@@ -50,11 +50,13 @@ def fixed_ip(request):
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_change_request(member=member, by=request.user)
+            made = services.plan_change_request(member=member, by=request.user)
         except ApplicationError as exc:
             form_add_error(form, exc)
         else:
             messages.success(request, _("Your request was received. You can follow its progress below."))
+            if made.processing_delayed:
+                messages.warning(request, services.PROCESSING_DELAYED)
             return redirect("plan-fixed-ip")
     context = {
         "member": member,

@@ -14,15 +14,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mailsettings.op25b import IpType
 from network.services import PoolExhausted, address_allocate
 from okbnet_portal.actors import Actor, actor_name
 from okbnet_portal.emails import email_queue
-from okbnet_portal.errors import Conflict, InvalidInput
+from okbnet_portal.enqueue import Enqueued, enqueue_on_commit
+from okbnet_portal.errors import Conflict, InvalidInput, NotFound
 from support import services as tickets
 from support.models import Ticket
 
-from .models import ConnectionPlan, Member, PlanChangeRequest, User
+from .models import ConnectionPlan, IpType, Member, PlanChangeRequest, User
+from .tasks import process_plan_change
 
 # No 0/O/1/I/L: the code is typed from paper.
 ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -104,6 +105,9 @@ STEPS: list[tuple[str, str]] = [
     ("completed", _("Completed")),
 ]
 STEP_LABELS = dict(STEPS)
+PROCESSING_DELAYED = _(
+    "Your request is saved. Processing may be delayed a little: it starts automatically within a few minutes."
+)
 
 
 class OpenRequestExists(Conflict):
@@ -153,13 +157,19 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
     """Save the request and open its ticket in one transaction; queue the task after commit.
 
     The member row is locked while checking, so simultaneous requests of one member queue up
-    and see each other; the partial unique constraint is the last guard.
+    and see each other; the partial unique constraint is the last guard. The lock reads the
+    member row alone: on PostgreSQL a `FOR UPDATE` that waits re-checks its row after the other
+    transaction commits, and with a join to the plan it would drop a member whose plan a worker
+    has just switched (the joined plan row is the old one): `DoesNotExist` instead of a refusal.
+    `request.processing_delayed` says, after commit, that the broker did not take the task.
     """
     if target_plan is not None and target_plan.ip_type != IpType.FIXED:
         raise PlanChangeInvalid({"target_plan": [_("The target plan must be a fixed-IP plan.")]})
     try:
         with transaction.atomic():
-            member = Member.objects.select_for_update(of=("self",)).select_related("plan").get(pk=member.pk)
+            member = Member.objects.select_for_update().filter(pk=member.pk).first()
+            if member is None:
+                raise NotFound(_("No member has this number."))
             if member.status != Member.Status.ACTIVE:
                 raise MemberNotActive()  # suspended/cancelled (support.abuse.services): no plan changes
             if member.plan.ip_type == IpType.FIXED:
@@ -185,7 +195,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
                 steps=[_step("received")],
             )
             tickets.ticket_record_step(ticket=ticket, step="received", body=f"request #{request.pk}")
-            _queue(request.pk)
+            request.enqueued = _queue(request.pk)
     except IntegrityError:
         # Another request of this member won the race (the partial unique constraint).
         raise OpenRequestExists() from None
@@ -221,7 +231,7 @@ def plan_change_retry(*, request: PlanChangeRequest | int, by: Actor) -> PlanCha
             request.steps = [*request.steps, _step("retried")]
             request.save()
             tickets.ticket_record_step(ticket=request.ticket_id, step="retried", by=by)
-            _queue(request.pk)
+            request.enqueued = _queue(request.pk)
     except IntegrityError:
         raise OpenRequestExists() from None
     return request
@@ -288,10 +298,8 @@ def plan_change_requeue_stuck(
             "id", flat=True
         )
     )
-    from .tasks import process_plan_change
-
     for pk in ids:
-        process_plan_change.delay(pk)
+        _queue(pk)
     return ids
 
 
@@ -302,10 +310,8 @@ def _step(code: str) -> dict[str, str]:
     return {"step": code, "at": timezone.now().isoformat()}
 
 
-def _queue(request_id: int) -> None:
-    from .tasks import process_plan_change
-
-    transaction.on_commit(lambda: process_plan_change.delay(request_id))
+def _queue(request_id: int) -> Enqueued:
+    return enqueue_on_commit(process_plan_change, request_id)
 
 
 def _locked(request: PlanChangeRequest | int) -> PlanChangeRequest:

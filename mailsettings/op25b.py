@@ -20,14 +20,10 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import IpType
 from okbnet_portal.errors import InvalidInput
 
 # --------------------------------------------------------------------------- inputs
-
-
-class IpType(models.TextChoices):
-    DYNAMIC = "dynamic", _("Dynamic IP (standard plans)")
-    FIXED = "fixed", _("Fixed IP")
 
 
 class SendingVia(models.TextChoices):

@@ -12,8 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from okbnet_portal.enqueue import enqueue_on_commit
+
 from . import dnscheck, op25b, providers, stats
 from .models import DnsCheck, MailSetup
+from .tasks import run_dns_check
 
 if TYPE_CHECKING:
     from accounts.models import Member
@@ -162,7 +165,7 @@ def dns_check_request(*, domain: str, kind: str, force: bool = False) -> DnsChec
         )
         if open_check is not None:
             if (open_check.started_at or open_check.requested_at) < now - STALE_RUNNING:
-                transaction.on_commit(lambda: _queue(open_check.pk))  # its task was lost: ask again
+                enqueue_on_commit(run_dns_check, open_check.pk)  # its task was lost: ask again
             return open_check
         latest = _latest_done(name, kind)
         if latest is not None and not force and latest.expires_at and latest.expires_at > now:
@@ -176,14 +179,8 @@ def dns_check_request(*, domain: str, kind: str, force: bool = False) -> DnsChec
                 check = DnsCheck.objects.create(domain=name, kind=kind)
         except IntegrityError:  # another request queued it a moment ago
             return DnsCheck.objects.get(domain=name, kind=kind, status__in=DnsCheck.OPEN)
-        transaction.on_commit(lambda: _queue(check.pk))
+        enqueue_on_commit(run_dns_check, check.pk)
     return check
-
-
-def _queue(check_id: int) -> None:
-    from .tasks import run_dns_check
-
-    run_dns_check.delay(check_id)
 
 
 def _run(kind: str, domain: str) -> tuple[dict[str, Any], int | None, bool]:

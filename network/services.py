@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Member, PlanChangeRequest, User
 from okbnet_portal.actors import Actor, actor_name, actor_user
+from okbnet_portal.enqueue import enqueue_on_commit
 
 from .fields import normalise_network
 from .models import (
@@ -33,6 +34,7 @@ from .models import (
     normalise_source,
 )
 from .refusals import Entry, refusal_tables
+from .tasks import export_refusal_tables, refresh_spf_status
 
 
 class PoolExhausted(Exception):
@@ -108,12 +110,6 @@ def address_release(*, member: Member, by: Actor = None) -> None:
 # --- Inbound refusal list ---------------------------------------------------
 
 
-def _queue_refusal_export() -> None:
-    from .tasks import export_refusal_tables
-
-    export_refusal_tables.delay_on_commit()
-
-
 def refusal_add(
     *, kind: str, value: str, reason: str, expires_at: datetime | None = None, by: User | None = None
 ) -> RefusedSource:
@@ -122,7 +118,7 @@ def refusal_add(
     entry.full_clean()
     with transaction.atomic():
         entry.save()
-        _queue_refusal_export()
+        enqueue_on_commit(export_refusal_tables)
     return entry
 
 
@@ -131,14 +127,14 @@ def refusal_save(*, entry: RefusedSource) -> RefusedSource:
     with transaction.atomic():
         entry.value = normalise_source(entry.kind, entry.value)
         entry.save()
-        _queue_refusal_export()
+        enqueue_on_commit(export_refusal_tables)
     return entry
 
 
 def refusal_remove(*, entry: RefusedSource) -> None:
     with transaction.atomic():
         entry.delete()
-        _queue_refusal_export()
+        enqueue_on_commit(export_refusal_tables)
 
 
 def refusal_tables_write(*, directory: Path | None = None, at: datetime | None = None) -> list[str]:
@@ -314,6 +310,11 @@ def session_log_import(*, data: bytes, filename: str, by: User | None = None) ->
 
 
 # --- SPF of OKBNET's relays -----------------------------------------------------
+
+
+def spf_status_request_refresh() -> None:
+    """Staff's "check now": the DNS work runs in a worker, never in the request."""
+    enqueue_on_commit(refresh_spf_status)
 
 
 def spf_status_refresh() -> dict:

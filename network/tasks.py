@@ -1,7 +1,5 @@
 from celery import shared_task
 
-from . import services
-
 
 @shared_task(
     name="network.export_refusal_tables",
@@ -14,6 +12,8 @@ from . import services
 )
 def export_refusal_tables() -> list[str]:
     """Rewrite the Postfix tables from the list (idempotent: the whole state, not a delta)."""
+    from . import services
+
     return services.refusal_tables_write()
 
 
@@ -27,4 +27,6 @@ def export_refusal_tables() -> list[str]:
 )
 def refresh_spf_status() -> bool:
     """Check OKBNET's published SPF (idempotent: it only replaces the stored result)."""
+    from . import services
+
     return services.spf_status_refresh()["ok"]

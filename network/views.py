@@ -114,8 +114,6 @@ def address_lookup(request):
 @require_POST
 def spf_check(request):
     """Queue a check of OKBNET's published SPF (DNS runs in the worker, not in this request)."""
-    from .tasks import refresh_spf_status
-
-    refresh_spf_status.delay()
+    services.spf_status_request_refresh()
     messages.info(request, _("The published SPF is being checked: reload the dashboard in a few seconds."))
     return redirect("staff-dashboard")

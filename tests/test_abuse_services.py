@@ -1,6 +1,5 @@
 """The abuse desk: spam reports land on the member who held the address; enforcement is audited."""
 
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,8 @@ from support.abuse.services import EnforcementNotAllowed, member_enforce, spam_r
 from support.models import AppendOnly, EnforcementAction, Ticket, TicketEvent
 from support.selectors import enforcement_notice
 from tests.factories import FixedPoolFactory, MemberFactory, RadiusSessionFactory, TicketFactory
+
+from .waiting import wait_for
 
 JST = ZoneInfo("Asia/Tokyo")
 T0 = datetime(2026, 11, 1, 9, tzinfo=JST)
@@ -162,9 +163,7 @@ def test_the_member_gets_an_email_saying_why_and_what_to_do(celery_worker, staff
         evidence_ticket=evidence,
         by=staff_user,
     )
-    deadline = time.monotonic() + 20
-    while not mail.outbox and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: mail.outbox, what="the member's notice")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["taro@example.jp"]
