@@ -124,6 +124,15 @@ class PlanChangeRequest(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.PROCESSING)
+    # The transition map (okbnet_portal.states.transition, in accounts.services). The worker's
+    # claim submitted -> processing is a conditional UPDATE there, so two deliveries cannot both win.
+    TRANSITIONS = {
+        Status.SUBMITTED: frozenset({Status.PROCESSING, Status.CANCELLED, Status.FAILED}),
+        Status.PROCESSING: frozenset({Status.COMPLETED, Status.FAILED}),
+        Status.FAILED: frozenset({Status.SUBMITTED}),  # staff retry
+        Status.COMPLETED: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
 
     class FailureReason(models.TextChoices):
         POOL_EXHAUSTED = "pool_exhausted", _("No free fixed IP address is left for this line type.")

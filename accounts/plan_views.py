@@ -65,10 +65,7 @@ def fixed_ip(request):
         "form": form,
         "current": current,
         "status": status_payload(current) if current else None,
-        "can_request": target is not None
-        and member.status == member.Status.ACTIVE  # suspended/cancelled: the notice says why
-        and member.plan.ip_type == "dynamic"
-        and (current is None or not current.is_open),
+        "can_request": services.plan_change_offered(member=member, open_request=current),
     }
     return render(request, "accounts/plan_fixed_ip.html", context, status=400 if form.errors else 200)
 

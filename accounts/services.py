@@ -18,7 +18,8 @@ from network.services import PoolExhausted, address_allocate
 from okbnet_portal.actors import Actor, actor_name
 from okbnet_portal.emails import email_queue
 from okbnet_portal.enqueue import Enqueued, enqueue_on_commit
-from okbnet_portal.errors import Conflict, InvalidInput, NotFound
+from okbnet_portal.errors import ApplicationError, Conflict, InvalidInput, NotFound
+from okbnet_portal.states import transition
 from support import services as tickets
 from support.models import Ticket
 
@@ -104,7 +105,13 @@ STEPS: list[tuple[str, str]] = [
     ("email_queued", _("Notice e-mailed")),
     ("completed", _("Completed")),
 ]
-STEP_LABELS = dict(STEPS)
+# Every step a request's history can hold has a label: the stepper's steps, and the turns off it.
+STEP_LABELS = {
+    **dict(STEPS),
+    "cancelled": _("Request cancelled"),
+    "failed": _("Failed: a person will look at it"),
+    "retried": _("Sent through again"),
+}
 PROCESSING_DELAYED = _(
     "Your request is saved. Processing may be delayed a little: it starts automatically within a few minutes."
 )
@@ -145,12 +152,28 @@ def next_billing_date(today: datetime.date | None = None) -> datetime.date:
     return (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
-def fixed_target_for(member: Member) -> ConnectionPlan | None:
-    return member.plan.fixed_variant
-
-
 def open_request_for(member: Member) -> PlanChangeRequest | None:
     return PlanChangeRequest.objects.filter(member=member, status__in=PlanChangeRequest.OPEN_STATUSES).first()
+
+
+def plan_change_refusal(*, member: Member, open_request: PlanChangeRequest | None) -> ApplicationError | None:
+    """Why the member may not ask for a fixed-IP change now, or None: the one eligibility rule.
+    The service raises it under the member lock; pages offer the change only when it is None."""
+    if member.status != Member.Status.ACTIVE:
+        return MemberNotActive()  # suspended/cancelled (support.abuse.services): no plan changes
+    if member.plan.ip_type == IpType.FIXED:
+        return PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
+    if open_request is not None and open_request.is_open:
+        return OpenRequestExists()
+    return None
+
+
+def plan_change_offered(*, member: Member, open_request: PlanChangeRequest | None) -> bool:
+    """Pages link to and show the request form when the rule allows it and the plan has a variant."""
+    return (
+        member.plan.fixed_variant_id is not None
+        and plan_change_refusal(member=member, open_request=open_request) is None
+    )
 
 
 def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = None, by: Actor) -> PlanChangeRequest:
@@ -170,13 +193,10 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
             member = Member.objects.select_for_update().filter(pk=member.pk).first()
             if member is None:
                 raise NotFound(_("No member has this number."))
-            if member.status != Member.Status.ACTIVE:
-                raise MemberNotActive()  # suspended/cancelled (support.abuse.services): no plan changes
-            if member.plan.ip_type == IpType.FIXED:
-                raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
-            if open_request_for(member) is not None:
-                raise OpenRequestExists()
-            target = target_plan or fixed_target_for(member)
+            refusal = plan_change_refusal(member=member, open_request=open_request_for(member))
+            if refusal is not None:
+                raise refusal
+            target = target_plan or member.plan.fixed_variant
             ticket = tickets.ticket_open(
                 member=member,
                 category=Ticket.Category.PLAN_CHANGE,
@@ -205,9 +225,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
 def plan_change_cancel(*, request: PlanChangeRequest | int, by: Actor) -> PlanChangeRequest:
     with transaction.atomic():
         request = _locked(request)
-        if request.status != Status.SUBMITTED:
-            raise RequestNotCancellable()
-        request.status = Status.CANCELLED
+        transition(request, to=Status.CANCELLED, error=RequestNotCancellable)
         request.finished_at = timezone.now()
         request.steps = [*request.steps, _step("cancelled")]
         request.save(update_fields=["status", "finished_at", "steps", "updated_at"])
@@ -221,9 +239,7 @@ def plan_change_retry(*, request: PlanChangeRequest | int, by: Actor) -> PlanCha
     try:
         with transaction.atomic():
             request = _locked(request)
-            if request.status != Status.FAILED:
-                raise RequestNotRetryable()
-            request.status = Status.SUBMITTED
+            transition(request, to=Status.SUBMITTED, error=RequestNotRetryable)
             request.failure_reason = ""
             request.failure_detail = ""
             request.finished_at = None
@@ -383,7 +399,7 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
     tickets.ticket_record_step(ticket=request.ticket_id, step="email_queued", body=member.email)
 
     steps.append(_step("completed"))
-    request.status = Status.COMPLETED
+    transition(request, to=Status.COMPLETED)
     request.new_connection_username = username
     request.fixed_ip = address.address
     request.steps = steps
@@ -394,7 +410,7 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
 
 
 def _fail(request: PlanChangeRequest, reason: str, detail: str = "") -> None:
-    request.status = Status.FAILED
+    transition(request, to=Status.FAILED)
     request.failure_reason = reason
     request.failure_detail = detail or ""
     request.finished_at = timezone.now()

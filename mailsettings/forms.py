@@ -73,7 +73,6 @@ class QuickCheckForm(forms.Form):
         help_text=_("For example taro@okbnet.ne.jp, or your own domain hosted by OKBNET."),
     )
 
-    SENDER_FIELDS = ("port",)
     PROVIDER_FIELDS = ("provider_submission", "provider_host", "provider_domain")
 
     def clean(self):
@@ -111,7 +110,6 @@ class MailSetupForm(QuickCheckForm):
         help_text=_("The part after @ of the address you use with that provider, for example example.co.jp."),
     )
 
-    PROVIDER_FIELDS = ("provider_submission", "provider_host", "provider_domain")
     field_order = (
         "label",
         "mail_program",

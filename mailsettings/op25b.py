@@ -450,10 +450,21 @@ def _server(host: str | None, port: int, security: str, username: Promise) -> di
     }
 
 
+# OKBNET's specified setting: the gateway on 587 with STARTTLS and SMTP AUTH; 465 with SSL also works.
+SPECIFIED_SUBMISSION = ((587, Security.STARTTLS), (465, Security.SSL))
+
+
+def okbnet_servers(okbnet_address: str = "") -> list[dict[str, Any]]:
+    """OKBNET's outgoing server settings, the specified one first: the one definition that
+    verdicts, the per-program guides and the mail-client autoconfig files all use."""
+    gateway = gateway_host(okbnet_address)
+    return [_server(gateway, port, security, USERNAME_HINT) for port, security in SPECIFIED_SUBMISSION]
+
+
 def _settings_for(kind: str | None, inputs: Inputs) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     if kind == "gateway":
-        gw = gateway_host(inputs.okbnet_address)
-        return _server(gw, 587, Security.STARTTLS, USERNAME_HINT), [_server(gw, 465, Security.SSL, USERNAME_HINT)]
+        main, *alternatives = okbnet_servers(inputs.okbnet_address)
+        return main, alternatives
     host = inputs.provider_host or None
     if kind == "provider_587":
         alternatives = []

@@ -98,7 +98,7 @@ def address_allocate(*, member: Member, line_type: str, by: Actor = None) -> Fix
     raise PoolExhausted(line_type)
 
 
-def address_release(*, member: Member, by: Actor = None) -> None:
+def address_release(*, member: Member) -> None:
     """Take back the member's fixed address (plan change back to dynamic, cancellation)."""
     now = timezone.now()
     with transaction.atomic():

@@ -8,17 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Member
 from okbnet_portal.actors import Actor, actor_name, actor_user
 from okbnet_portal.errors import Conflict, InvalidInput
+from okbnet_portal.states import transition
 
 from .models import Ticket, TicketEvent
 
 S = Ticket.Status
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.OPEN, S.PENDING, S.RESOLVED, S.CLOSED}),
-    S.OPEN: frozenset({S.PENDING, S.RESOLVED, S.CLOSED}),
-    S.PENDING: frozenset({S.OPEN, S.RESOLVED, S.CLOSED}),
-    S.RESOLVED: frozenset({S.OPEN, S.CLOSED}),
-    S.CLOSED: frozenset({S.OPEN}),
-}
 
 
 class TransitionNotAllowed(Conflict):
@@ -72,13 +66,15 @@ def ticket_change_status(*, ticket: Ticket | int, status: str, by: Actor, note: 
         ticket = _locked(ticket)
         if status == ticket.status:
             return ticket
-        if status not in TRANSITIONS.get(ticket.status, ()):
-            raise TransitionNotAllowed(
-                _("A ticket cannot go from “%(old)s” to “%(new)s”.") % {"old": ticket.status, "new": status}
-            )
-        old = ticket.status
-        ticket.status = status
-        if status in (S.RESOLVED, S.CLOSED):
+        labels = dict(S.choices)
+        old = transition(
+            ticket,
+            to=status,
+            error=TransitionNotAllowed,
+            message=_("A ticket cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": labels.get(ticket.status, ticket.status), "new": labels.get(status, status)},
+        )
+        if status in Ticket.CLOSED_STATUSES:
             ticket.needs_attention = False
         ticket.save(update_fields=["status", "needs_attention", "updated_at"])
         _event(ticket, kind=TicketEvent.Kind.STATUS, by=by, field="status", old_value=old, new_value=status, body=note)
@@ -86,8 +82,8 @@ def ticket_change_status(*, ticket: Ticket | int, status: str, by: Actor, note: 
 
 
 def ticket_assign(*, ticket: Ticket | int, assignee, by: Actor) -> Ticket:
-    if assignee is not None and not assignee.is_staff:
-        raise InvalidInput({"assignee": [_("Only staff can be assigned.")]})
+    if assignee is not None and not (assignee.is_active and assignee.is_staff):
+        raise InvalidInput({"assignee": [_("Only active staff can be assigned.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.assignee_id == (assignee.pk if assignee else None):
@@ -175,13 +171,12 @@ def ticket_resolve_by_system(*, ticket: Ticket | int, note: str = "", by: Actor 
     """The system finished the work the ticket was opened for."""
     with transaction.atomic():
         ticket = _locked(ticket)
-        if ticket.status in (S.RESOLVED, S.CLOSED):
+        if ticket.status in Ticket.CLOSED_STATUSES:
             return ticket
         return ticket_change_status(ticket=ticket, status=S.RESOLVED, by=by, note=note)
 
 
 __all__ = [
-    "TRANSITIONS",
     "TransitionNotAllowed",
     "ticket_assign",
     "ticket_change_status",

@@ -148,9 +148,7 @@ def ticket_detail(request, number: str):
             "plan_requests": requests,
             "events": ticket.events.select_related("actor_user"),
             "staff": staff,
-            "transitions": [
-                (s, label) for s, label in Ticket.Status.choices if s in services.TRANSITIONS[ticket.status]
-            ],
+            "transitions": [(s, label) for s, label in Ticket.Status.choices if s in Ticket.TRANSITIONS[ticket.status]],
             "priorities": Ticket.Priority.choices,
         },
     )

@@ -126,3 +126,19 @@ def test_the_worker_completes_an_api_request_and_emails_the_member(api, celery_w
     detail = api.get(f"/api/v1/members/{member.member_number}/").json()
     assert detail["fixed_ip"] == body["fixed_ip"]
     assert detail["plan_change_requests"][0]["status"] == "completed"
+
+
+def test_every_step_has_a_label_also_cancelled_failed_and_retried(api, member):
+    from accounts import services
+
+    cancelled = services.plan_change_request(member=member, by=None)
+    services.plan_change_cancel(request=cancelled, by=None)
+    other = MemberFactory()
+    failed = services.plan_change_request(member=other, by=None)
+    PlanChangeRequest.objects.filter(pk=failed.pk).update(status="processing")
+    services.plan_change_give_up(request_id=failed.pk, detail="test")
+    services.plan_change_retry(request=failed.pk, by=None)
+    for pk in (cancelled.pk, failed.pk):
+        steps = api.get(f"{URL}{pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["steps"]
+        assert {"cancelled", "failed", "retried"} & {s["step"] for s in steps}
+        assert all(s["label"] and s["label"] != s["step"] for s in steps), steps

@@ -5,10 +5,11 @@ import itertools
 import pytest
 from django.utils import translation
 from hypothesis import given
-from hypothesis import strategies as st
 
 from mailsettings import op25b
 from okbnet_portal.errors import InvalidInput
+
+from .strategies import python_inputs
 
 D, F = "dynamic", "fixed"
 GW = {"host": "gw.okbnet.ne.jp", "port": 587, "security": "starttls", "auth": True}
@@ -239,38 +240,7 @@ def test_every_valid_combination_matches_exactly_the_first_fitting_row():
         assert not any(r.matches(inputs) for r in earlier)
 
 
-values = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-10, 70000),
-    st.floats(allow_nan=True),
-    st.text(max_size=30),
-    st.sampled_from(
-        [
-            "dynamic",
-            "fixed",
-            "none",
-            "webmail",
-            "okbnet",
-            "other_provider",
-            "own_server",
-            "587",
-            "465",
-            "both",
-            "unknown",
-            "25",
-            "a@b.jp",
-            "gw.example.jp",
-        ]
-    ),
-    st.lists(st.integers(), max_size=2),
-)
-fields = st.sampled_from(
-    ["ip_type", "sending_via", "port", "provider_submission", "okbnet_address", "provider_host", "provider_domain"]
-)
-
-
-@given(st.dictionaries(fields, values, max_size=7))
+@given(python_inputs)
 def test_any_input_gets_a_verdict_or_field_errors(data):
     try:
         result = verdict(data)

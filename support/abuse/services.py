@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Member
 from network import selectors as network_selectors
@@ -17,26 +18,20 @@ from network.services import address_release
 from okbnet_portal.actors import Actor, actor_name, actor_user
 from okbnet_portal.emails import email_queue
 from okbnet_portal.errors import Conflict, InvalidInput
+from okbnet_portal.states import transition
 from support import services as tickets
 from support.models import EnforcementAction, SpamReport, Ticket
 
 MS = Member.Status
 A = EnforcementAction.Action
 
-# action → (statuses it may start from, status it leads to)
-ENFORCEMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    A.SUSPEND: (frozenset({MS.ACTIVE}), MS.SUSPENDED),
-    A.CANCEL: (frozenset({MS.ACTIVE, MS.SUSPENDED}), MS.CANCELLED),
-    A.REINSTATE: (frozenset({MS.SUSPENDED}), MS.ACTIVE),
-}
-
 
 class EnforcementNotAllowed(Conflict):
-    default_message = "This action is not possible in the member's current status."
+    default_message = gettext_lazy("This action is not possible in the member's current status.")
 
 
 def allowed_actions(member: Member) -> list[str]:
-    return [action for action, (sources, _target) in ENFORCEMENT_TRANSITIONS.items() if member.status in sources]
+    return [action for action, (sources, _target) in EnforcementAction.TRANSITIONS.items() if member.status in sources]
 
 
 def spam_report_file(*, source_ip: str, seen_at: datetime, evidence: str, reporter: str, by: Actor) -> SpamReport:
@@ -90,7 +85,7 @@ def member_enforce(
     """Suspend, force-cancel or reinstate a member; 409 when the status does not allow it."""
     reason = reason.strip()
     errors = {}
-    if action not in ENFORCEMENT_TRANSITIONS:
+    if action not in EnforcementAction.TRANSITIONS:
         errors["action"] = [_("Unknown action.")]
     if not reason:
         errors["reason"] = [_("Give the reason the member will read.")]
@@ -103,14 +98,15 @@ def member_enforce(
         member = Member.objects.select_for_update().get(pk=pk)
         if evidence_ticket is not None and evidence_ticket.member_id != member.pk:
             raise InvalidInput({"evidence_ticket": [_("That ticket is about another member.")]})
-        sources, target = ENFORCEMENT_TRANSITIONS[action]
-        if member.status not in sources:
-            raise EnforcementNotAllowed(
-                _("A member who is “%(status)s” cannot be given “%(action)s”.")
-                % {"status": member.get_status_display(), "action": A(action).label}
-            )
-        old = member.status
-        member.status = target
+        sources, target = EnforcementAction.TRANSITIONS[action]
+        old = transition(
+            member,
+            to=target,
+            transitions={source: {target} for source in sources},
+            error=EnforcementNotAllowed,
+            message=_("A member who is “%(status)s” cannot be given “%(action)s”.")
+            % {"status": member.get_status_display(), "action": A(action).label},
+        )
         member.save(update_fields=["status", "updated_at"])
         ticket = tickets.ticket_open(
             member=member,
@@ -142,7 +138,7 @@ def member_enforce(
                 by=by,
             )
         if target == MS.CANCELLED:
-            address_release(member=member, by=by)
+            address_release(member=member)
             tickets.ticket_record_step(ticket=ticket, step="fixed_ip_released", by=by)
         email_queue(
             template=f"support/emails/enforcement_{action}",
