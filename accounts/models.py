@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
+
+from okbnet_portal.api.keys import ClientAPIKey  # noqa: F401 - a model of this app, kept with the API layer
 
 
 class User(AbstractUser):
@@ -97,20 +98,6 @@ class Member(models.Model):
     @property
     def ip_type(self) -> str:
         return self.plan.ip_type
-
-
-class ClientAPIKey(AbstractAPIKey):
-    """A hashed, revocable, expiring key of a client of the API (the call-center tool)."""
-
-    class Scope(models.TextChoices):
-        READ = "read", _("read")
-        WRITE = "write", _("write")
-
-    scopes = models.JSONField(_("scopes"), default=list, blank=True)
-
-    class Meta(AbstractAPIKey.Meta):
-        verbose_name = _("API key")
-        verbose_name_plural = _("API keys")
 
 
 class PlanChangeRequest(models.Model):
