@@ -1,18 +1,13 @@
 """Hypothesis strategies shared by the verdict tests: raw verdict inputs, valid or not."""
 
+import dataclasses
+
 from hypothesis import strategies as st
 
 from mailsettings import op25b
 
-INPUT_FIELDS = (
-    "ip_type",
-    "sending_via",
-    "port",
-    "provider_submission",
-    "okbnet_address",
-    "provider_host",
-    "provider_domain",
-)
+# The inputs a member or a client gives (not where provider_submission came from).
+INPUT_FIELDS = tuple(f.name for f in dataclasses.fields(op25b.Inputs) if f.name != "provider_submission_source")
 
 # Every word the inputs know, as strings and as numbers, plus well-formed addresses and hosts.
 WORDS = [
