@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Expired refusal-list entries drop out of the Postfix tables within a minute.
     "network-export-refusal-tables": {"task": "network.export_refusal_tables", "schedule": 60.0},
+    # Session-log uploads stored while the broker was down.
+    "network-sweep-session-imports": {"task": "network.sweep_session_imports", "schedule": 300.0},
     # The dashboard's SPF status of OKBNET's relays.
     "network-refresh-spf-status": {"task": "network.refresh_spf_status", "schedule": 3600.0},
 }
