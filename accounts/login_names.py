@@ -8,6 +8,7 @@ the log-in user's own user name when the name belongs to exactly one user, else 
 case-folded.
 """
 
+import contextlib
 import unicodedata
 
 from django.contrib.auth import get_user_model
@@ -57,10 +58,8 @@ def axes_username(request, credentials: dict | None = None) -> str:
     cache = getattr(request, _CACHE_ATTR, None)
     if cache is None:
         cache = {}
-        try:
+        with contextlib.suppress(AttributeError):  # not a request (axes passes what it has)
             setattr(request, _CACHE_ATTR, cache)
-        except AttributeError:  # not a request (axes passes what it has)
-            pass
     if raw not in cache:
         cache[raw] = login_identity(str(raw))
     return cache[raw]
