@@ -101,7 +101,9 @@ def test_every_spelling_of_the_name_logs_in(client, alice, index):
 def test_a_success_clears_the_failures_counted_under_another_spelling(client, alice):
     for _ in range(4):
         client.post(reverse("login"), {"username": alice.email.upper(), "password": "wrong"})
-    assert client.post(reverse("login"), {"username": alice.connection_username, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(reverse("login"), {"username": alice.connection_username, "password": PASSWORD}).status_code == 302
+    )
     client.post(reverse("logout"))
     for _ in range(4):  # the count started again
         response = client.post(reverse("login"), {"username": alice.email, "password": "wrong"})
