@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from django.conf import settings
@@ -264,7 +264,9 @@ def _csv_error(exc: csv.Error) -> str:
     return "bad_csv"
 
 
-def _check_record(record: list[str], index: dict[str, int], line: int) -> tuple[RowError | None, Row | None]:
+def _check_record(
+    record: list[str], index: dict[str, int], line: int, tz: tzinfo
+) -> tuple[RowError | None, Row | None]:
     if any("\x00" in cell for cell in record):
         return RowError(line, "nul"), None
     username = record[index["username"]].strip()
@@ -278,13 +280,13 @@ def _check_record(record: list[str], index: dict[str, int], line: int) -> tuple[
     if len(username) > 64:
         return RowError(line, "username_long"), None
     try:
-        start = parse_moment(record[index["start"]])
+        start = parse_moment(record[index["start"]], default_timezone=tz)
     except ValidationError as exc:
         return RowError(line, "start", {"problem": _time_problem(exc)}), None
     stop = None
     if record[index["stop"]].strip():
         try:
-            stop = parse_moment(record[index["stop"]])
+            stop = parse_moment(record[index["stop"]], default_timezone=tz)
         except ValidationError as exc:
             return RowError(line, "stop", {"problem": _time_problem(exc)}), None
         if stop <= start:
@@ -315,6 +317,7 @@ def _parse_rows(text: str, progress: Progress | None = None) -> tuple[list[Row],
     rows: list[Row] = []
     seen: dict[tuple[str, str, datetime], int] = {}
     done = 0
+    tz = timezone.get_current_timezone()  # the log's local time (settings.TIME_ZONE)
     while len(errors) < MAX_ERRORS:
         try:
             record = next(reader)
@@ -332,7 +335,7 @@ def _parse_rows(text: str, progress: Progress | None = None) -> tuple[list[Row],
         if len(record) < len(header):
             errors.append(RowError(line, "columns", {"n": len(header)}))
             continue
-        error, row = _check_record(record, index, line)
+        error, row = _check_record(record, index, line, tz)
         if error:
             errors.append(error)
         elif (key := (row[1], row[2], row[3])) in seen:
@@ -383,7 +386,7 @@ def session_log_check(*, data: bytes, progress: Progress | None = None) -> tuple
 def _stage_rows(batch: SessionImport, rows: list[Row], members: dict[str, int], progress: Progress | None) -> None:
     """Write the checked rows into the stage table in chunks (COPY on PostgreSQL), committing each."""
     table = SessionStage._meta.db_table
-    columns = ("session_import_id", "member_id", "username", "address", "started_at", "stopped_at")
+    columns = ("import_id", "member_id", "username", "address", "started_at", "stopped_at")
     for offset in range(0, len(rows), LOAD_CHUNK):
         chunk = rows[offset : offset + LOAD_CHUNK]
         if connection.vendor == "postgresql":
@@ -410,7 +413,7 @@ def _stage_rows(batch: SessionImport, rows: list[Row], members: dict[str, int], 
             SessionStage.objects.bulk_create(
                 [
                     SessionStage(
-                        session_import=batch,
+                        import_id=batch.pk,
                         member_id=members[username],
                         username=username,
                         address=address,
@@ -433,13 +436,13 @@ def _merge_stage(batch: SessionImport) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {sessions} (member_id, username, address, started_at, stopped_at, imported_id) "  # noqa: S608
-            f"SELECT member_id, username, address, started_at, stopped_at, session_import_id FROM {stage} "
-            "WHERE session_import_id = %s "
+            f"SELECT member_id, username, address, started_at, stopped_at, import_id FROM {stage} "
+            "WHERE import_id = %s "
             "ON CONFLICT (username, address, started_at) DO UPDATE SET stopped_at = excluded.stopped_at, "
             "member_id = excluded.member_id, imported_id = excluded.imported_id",
             [batch.pk],
         )
-        cursor.execute(f"DELETE FROM {stage} WHERE session_import_id = %s", [batch.pk])  # noqa: S608
+        cursor.execute(f"DELETE FROM {stage} WHERE import_id = %s", [batch.pk])  # noqa: S608
 
 
 def session_log_import(*, data: bytes, filename: str, by: User | None = None) -> SessionImport:
@@ -505,7 +508,7 @@ def session_log_process(*, import_id: int) -> None:
         return
     batch = SessionImport.objects.get(pk=import_id)
     upload = SessionUpload.objects.filter(session_import=batch).first()
-    SessionStage.objects.filter(session_import=batch).delete()
+    SessionStage.objects.filter(import_id=batch.pk).delete()
 
     def progress(done: int) -> None:
         SessionImport.objects.filter(pk=import_id).update(rows_done=min(done, batch.total_rows or done))
