@@ -153,7 +153,8 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files nginx (or WhiteNoise) serves: any path on each web host.
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -302,6 +303,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The dashboard's SPF status of OKBNET's relays.
     "network-refresh-spf-status": {"task": "network.refresh_spf_status", "schedule": 3600.0},
 }
+# The Postfix tables are files on the mail gateway host: their export goes to the queue that the
+# worker on that host consumes (README "Deploying"); the embedded run has only the default queue.
+CELERY_TASK_ROUTES = {"network.export_refusal_tables": {"queue": env_str("OKBNET_POSTFIX_QUEUE", "celery")}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- OKBNET ---------------------------------------------------------------
