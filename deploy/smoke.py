@@ -134,9 +134,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="okbnet-prodcheck-")
     db_url, drop = database(tmp)
     port = free_port()
-    environ = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "OKBNET_", "WEB_"))
-    }
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "OKBNET_", "WEB_"))}
     environ.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
