@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,12 +44,6 @@ PUBLIC_PAGES = [
 def fail(message: str) -> None:
     print(f"production check FAILED: {message}", flush=True)
     raise SystemExit(1)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
@@ -133,7 +126,6 @@ def database(tmp: str) -> tuple[str, callable]:
 def main() -> None:
     tmp = tempfile.mkdtemp(prefix="okbnet-prodcheck-")
     db_url, drop = database(tmp)
-    port = free_port()
     environ = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "OKBNET_", "WEB_"))}
     environ.update(
         DJANGO_DEBUG="0",
@@ -144,7 +136,7 @@ def main() -> None:
         OKBNET_VAR_DIR=f"{tmp}/var",
         DATABASE_URL=db_url,
         EMAIL_URL="console://",
-        WEB_BIND=f"127.0.0.1:{port}",
+        WEB_BIND="127.0.0.1:0",  # a free loopback port, read back from gunicorn's log
         WEB_WORKERS="2",
         WEB_ACCESS_LOG=f"{tmp}/access.log",
     )
@@ -159,11 +151,21 @@ def main() -> None:
         staff = re.search(r"Demo staff:\s+log in as (\S+), password (\S+)", demo)
         if not member or not staff:
             fail(f"seed_demo did not print the demo log-ins:\n{demo}")
-        gunicorn = subprocess.Popen(
-            [PY, "-m", "gunicorn", "okbnet_portal.wsgi", "-c", "deploy/gunicorn.conf.py"], cwd=ROOT, env=environ
-        )
-        browser = Browser(port)
+        log = Path(tmp, "gunicorn.log")
+        with log.open("w") as stderr:
+            gunicorn = subprocess.Popen(
+                [PY, "-m", "gunicorn", "okbnet_portal.wsgi", "-c", "deploy/gunicorn.conf.py"],
+                cwd=ROOT,
+                env=environ,
+                stderr=stderr,
+            )
         deadline = time.monotonic() + 60
+        while not (listening := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log.read_text())):
+            if time.monotonic() > deadline or gunicorn.poll() is not None:
+                fail(f"gunicorn did not start:\n{log.read_text()}")
+            time.sleep(0.3)
+        port = int(listening.group(1))
+        browser = Browser(port)
         while True:
             try:
                 if browser.get("/check/")[0].status == 200:

@@ -186,7 +186,6 @@ COLUMNS = {
 MAX_ERRORS = 200
 PROGRESS_EVERY = 10_000  # lines between two progress writes
 LOAD_CHUNK = 50_000  # rows per COPY (or batched insert) into the stage table
-MAX_FIELD = 128 * 1024  # the csv module's own field limit: longer is a bad line, not a crash
 _SHOWN = 40  # characters of a bad value quoted back in a message
 
 # Every kind of bad line, by code: stored with the import and rendered in the reader's language.
@@ -199,7 +198,7 @@ ROW_MESSAGES = {
     "bare_cr": _(
         "A line break is a lone carriage return (CR, old Mac style): save the file with LF or CRLF line endings."
     ),
-    "field_too_long": _("A field is longer than 128 KiB."),
+    "field_too_long": _("A field is longer than 128 KiB."),  # the csv module's field limit
     "nul": _("The line contains a NUL character."),
     "bad_csv": _("This line is not valid CSV."),
     "address": _("“%(value)s” is not an IP address."),
