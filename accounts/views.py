@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from mailsettings.selectors import mail_setups_with_verdicts
+from mailsettings.selectors import mail_setups_with_verdicts, member_own_domain_panel
 from support.selectors import member_tickets
 
 from . import services
@@ -81,5 +81,6 @@ def mypage(request):
         "setups": mail_setups_with_verdicts(member),
         "plan_requests": list(member.plan_change_requests.select_related("target_plan", "ticket")[:5]),
         "tickets": list(member_tickets(member=member)[:5]),
+        "own_domain": member_own_domain_panel(member),
     }
     return render(request, "accounts/mypage.html", context)

@@ -192,8 +192,7 @@ def _run(kind: str, domain: str) -> tuple[dict[str, Any], int | None, bool]:
     if kind == DnsCheck.Kind.OWN_DOMAIN:
         own = dnscheck.own_domain_check(domain, session=session)
         data = own.to_dict()
-        records = [s.record for s in own.spf if s.record]
-        data["spf_suggestion"] = dnscheck.spf_suggestion(records[0] if records else None)
+        data["spf_suggestion"] = dnscheck.own_domain_spf_suggestion(own)
         data["relays"] = list(dnscheck.relay_addresses())
         data["queries"] = session.queries
         return data, own.ttl, own.error is not None

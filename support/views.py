@@ -5,6 +5,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
@@ -18,6 +19,7 @@ from rest_framework.exceptions import APIException
 
 from accounts import services as plan_changes
 from accounts.models import PlanChangeRequest
+from mailsettings import selectors as mail_selectors
 from network import selectors as network_selectors
 
 from . import selectors, services
@@ -105,7 +107,14 @@ def dashboard(request):
     return render(
         request,
         "support/dashboard.html",
-        {**data, "chart": _bars(per_day), "verdict_bars": verdicts, "spf": network_selectors.spf_status()},
+        {
+            **data,
+            "chart": _bars(per_day),
+            "verdict_bars": verdicts,
+            "spf": network_selectors.spf_status(),
+            # OKBNET's own mail domain, checked against live DNS like a member's (SPF, SRV, autoconfig …).
+            "own_domain": mail_selectors.own_domain_panel(settings.OKBNET_MAIL_DOMAIN),
+        },
     )
 
 
@@ -168,6 +177,7 @@ def ticket_detail(request, number: str):
                 (s, label) for s, label in Ticket.Status.choices if s in services.TRANSITIONS[ticket.status]
             ],
             "priorities": Ticket.Priority.choices,
+            "own_domain": mail_selectors.member_own_domain_panel(member) if member else None,
         },
     )
 

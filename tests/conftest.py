@@ -104,3 +104,11 @@ def dns(nsd_server, settings):
     settings.OKBNET_DNS_NAMESERVERS = [nsd_server.address]
     cache.clear()
     return nsd_server
+
+
+@pytest.fixture
+def okbnet_test_names(dns, settings):
+    """OKBNET's own names (mail domain, SPF include; MX, key, autoconfig host follow) in the test zones."""
+    settings.OKBNET_MAIL_DOMAIN = "okbnet.test"
+    settings.OKBNET_SPF_INCLUDE = "_spf.okbnet.test"
+    return dns
