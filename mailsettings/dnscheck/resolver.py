@@ -99,6 +99,9 @@ def make_resolver(*, timeout: float = DEFAULT_TIMEOUT, lifetime: float = DEFAULT
         resolver = dns.resolver.Resolver()
     resolver.timeout = timeout
     resolver.lifetime = lifetime
+    # EDNS with the DNS-flag-day payload: a DKIM key or a long SPF record fits in one UDP answer
+    # instead of a truncated one and a second question over TCP.
+    resolver.use_edns(0, 0, 1232)
     resolver.cache = None  # results are cached by the callers, with their TTLs
     return resolver
 
