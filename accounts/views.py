@@ -7,7 +7,8 @@ from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from mailsettings.selectors import mail_setups_with_verdicts, member_own_domain_panel
+from mailsettings import services as mail_services
+from mailsettings.selectors import mail_setups_with_verdicts, member_own_domain_panel, own_domain_of
 from support.selectors import member_tickets
 
 from . import services
@@ -76,6 +77,7 @@ def activate(request):
 def mypage(request):
     """The member's own page. Sections are built here and rendered in clear template blocks."""
     member = member_for_user(request.user)
+    mail_services.own_domain_keep_checked(domain=own_domain_of(member.mail_address))
     context = {
         "member": member,
         "setups": mail_setups_with_verdicts(member),

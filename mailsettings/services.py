@@ -180,6 +180,17 @@ def dns_check_request(*, domain: str, kind: str, force: bool = False) -> DnsChec
     return check
 
 
+def own_domain_keep_checked(*, domain: str) -> None:
+    """Queue a check of an own domain when nothing valid is stored: the page that shows it updates
+    itself when the worker is done. Nothing happens for "" or a name that is not a domain."""
+    if not domain:
+        return
+    try:
+        dns_check_request(domain=domain, kind=DnsCheck.Kind.OWN_DOMAIN)
+    except dnscheck.InvalidDomain:
+        return
+
+
 def _queue(check_id: int) -> None:
     from .tasks import run_dns_check
 

@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Expired refusal-list entries drop out of the Postfix tables within a minute.
     "network-export-refusal-tables": {"task": "network.export_refusal_tables", "schedule": 60.0},
+    # OKBNET's own mail domain on the dashboard (a stored result within its TTL is kept).
+    "mailsettings-check-okbnet-domain": {"task": "mailsettings.check_okbnet_domain", "schedule": 600.0},
     # The dashboard's SPF status of OKBNET's relays.
     "network-refresh-spf-status": {"task": "network.refresh_spf_status", "schedule": 3600.0},
 }

@@ -20,6 +20,7 @@ from rest_framework.exceptions import APIException
 from accounts import services as plan_changes
 from accounts.models import PlanChangeRequest
 from mailsettings import selectors as mail_selectors
+from mailsettings import services as mail_services
 from network import selectors as network_selectors
 
 from . import selectors, services
@@ -97,6 +98,7 @@ def _bars(values: list[tuple[str, int]], *, width: int = 560, height: int = 120)
 @staff_required
 @require_GET
 def dashboard(request):
+    mail_services.own_domain_keep_checked(domain=settings.OKBNET_MAIL_DOMAIN)
     data = selectors.dashboard()
     per_day = [(d.strftime("%m/%d"), n) for d, n in data["requests_per_day"]]
     verdict_top = max(data["verdicts"].values(), default=0) or 1
@@ -158,6 +160,8 @@ def _get_ticket(number: str) -> Ticket:
 def ticket_detail(request, number: str):
     ticket = _get_ticket(number)
     member = ticket.member
+    if member:
+        mail_services.own_domain_keep_checked(domain=mail_selectors.own_domain_of(member.mail_address))
     requests = (
         list(PlanChangeRequest.objects.filter(member=member).select_related("target_plan", "ticket")[:10])
         if member

@@ -71,6 +71,8 @@ gw.twospf A 203.0.113.25
 twospf MX 10 mx.okbnet.test.
 twospf TXT "v=spf1 include:_spf.okbnet.test -all"
 twospf TXT "v=spf1 ip4:198.51.100.0/24 -all"
+broken TXT "v=spf1 ip4:203.0.113.25/032 include:_spf.okbnet.test -all"
+_dmarc.broken TXT "v=DMARC1; p=none; rua=mailto:agg@noauth.test"
 """,
     "cname.test": """
 a1 CNAME a2.cname2.test.
