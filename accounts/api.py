@@ -19,8 +19,15 @@ from mailsettings.api import VerdictSerializer
 from mailsettings.models import MailProgram, MailSetup
 from mailsettings.op25b import IpType
 from mailsettings.selectors import mail_setups_with_verdicts, member_dns_facts
+from okbnet_portal.api.fields import StrictCharField
 from okbnet_portal.api.idempotency import idempotent
-from okbnet_portal.api.schema import IDEMPOTENCY_KEY, READ_ERRORS, WRITE_ERRORS, error_responses
+from okbnet_portal.api.schema import (
+    CREATE_ERRORS,
+    IDEMPOTENCY_KEY,
+    LIST_ERRORS,
+    RETRIEVE_ERRORS,
+    error_responses,
+)
 from support.api import TICKET_EXAMPLE, TicketSerializer, ticket_row_dict
 from support.selectors import open_ticket_rows_of
 
@@ -242,7 +249,7 @@ class PlanListView(GenericAPIView):
         summary="Connection plans",
         description="The price list: each plan with its IP type, monthly fee and (for dynamic plans) "
         "the code of its fixed-IP variant. Needs the `read` scope.",
-        responses={200: PlanSerializer(many=True), **error_responses(404, *READ_ERRORS)},
+        responses={200: PlanSerializer(many=True), **error_responses(*LIST_ERRORS)},
         examples=[
             OpenApiExample(
                 "A dynamic plan",
@@ -306,7 +313,7 @@ class MemberListView(GenericAPIView):
         "user name, e-mail, phone) and partial name/kana search, all through indexes. Ordered by member "
         "number, paginated. Needs the `read` scope.",
         parameters=[SEARCH_PARAMETER],
-        responses={200: MemberSerializer(many=True), **error_responses(400, 404, *READ_ERRORS)},
+        responses={200: MemberSerializer(many=True), **error_responses(*LIST_ERRORS)},
         examples=[OpenApiExample("A member", value=MEMBER_EXAMPLE, response_only=True)],
         tags=["members"],
     )
@@ -330,7 +337,7 @@ class MemberDetailView(GenericAPIView):
         "the stored DNS facts of their own mail domain. "
         "Needs the `read` scope.",
         parameters=[OpenApiParameter("member_number", str, OpenApiParameter.PATH, description="e.g. M1000001")],
-        responses={200: MemberDetailSerializer, **error_responses(404, *READ_ERRORS)},
+        responses={200: MemberDetailSerializer, **error_responses(*RETRIEVE_ERRORS)},
         examples=[
             OpenApiExample(
                 "A member",
@@ -369,8 +376,8 @@ class MemberDetailView(GenericAPIView):
 
 
 class PlanChangeCreateInput(serializers.Serializer):
-    member_number = serializers.CharField(max_length=20)
-    target_plan = serializers.CharField(
+    member_number = StrictCharField(max_length=20)
+    target_plan = StrictCharField(
         required=False, allow_null=True, max_length=40, help_text="Default: the fixed-IP variant of the member's plan."
     )
 
@@ -402,7 +409,7 @@ class PlanChangeCreateView(GenericAPIView):
         "returns the first request instead of a 409.",
         parameters=[IDEMPOTENCY_KEY],
         request=PlanChangeCreateInput,
-        responses={201: PlanChangeRequestSerializer, **error_responses(*WRITE_ERRORS, 409, 422)},
+        responses={201: PlanChangeRequestSerializer, **error_responses(*CREATE_ERRORS, 409)},
         examples=[
             OpenApiExample("To the fixed-IP variant", value={"member_number": "M1000001"}, request_only=True),
             OpenApiExample(
@@ -440,7 +447,7 @@ class PlanChangeDetailView(GenericAPIView):
         summary="A plan-change request: status and steps",
         description="Needs the `read` scope.",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-        responses={200: PlanChangeRequestSerializer, **error_responses(404, *READ_ERRORS)},
+        responses={200: PlanChangeRequestSerializer, **error_responses(*RETRIEVE_ERRORS)},
         examples=[OpenApiExample("Completed", value=PLAN_CHANGE_EXAMPLE, response_only=True)],
         tags=["plan-change-requests"],
     )

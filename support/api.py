@@ -20,8 +20,16 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Member
+from okbnet_portal.api.fields import StrictCharField, StrictChoiceField
 from okbnet_portal.api.idempotency import idempotent
-from okbnet_portal.api.schema import IDEMPOTENCY_KEY, READ_ERRORS, WRITE_ERRORS, error_responses
+from okbnet_portal.api.schema import (
+    CREATE_ERRORS,
+    IDEMPOTENCY_KEY,
+    LIST_ERRORS,
+    RETRIEVE_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 
 from . import selectors, services
 from .models import Ticket, TicketEvent
@@ -82,6 +90,21 @@ EVENT_EXAMPLE = {
     "body": "Called back; the member will try port 587.",
     "by": "api:call-center",
     "at": "2026-11-28T10:20:00+09:00",
+}
+
+
+OPENED_EVENT_EXAMPLE = {
+    **EVENT_EXAMPLE,
+    "kind": "created",
+    "public": True,
+    "body": "",
+    "at": "2026-11-28T10:15:00+09:00",
+}
+TICKET_DETAIL_EXAMPLE = {
+    **TICKET_EXAMPLE,
+    "description": "Outlook, port 25, provider unknown.",
+    "created_by": "api:call-center",
+    "events": [OPENED_EVENT_EXAMPLE, EVENT_EXAMPLE],
 }
 
 
@@ -192,11 +215,11 @@ FILTER_PARAMS = frozenset([*TicketFilter.base_filters, "created_after", "created
 
 
 class TicketCreateInput(serializers.Serializer):
-    member_number = serializers.CharField(required=False, allow_null=True, max_length=20)
-    category = serializers.ChoiceField(choices=Ticket.Category.choices)
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
-    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, default=Ticket.Priority.NORMAL)
+    member_number = StrictCharField(required=False, allow_null=True, max_length=20)
+    category = StrictChoiceField(choices=Ticket.Category.choices)
+    subject = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, default="", max_length=10000)
+    priority = StrictChoiceField(choices=Ticket.Priority.choices, default=Ticket.Priority.NORMAL)
 
     def validate_member_number(self, value):
         if value is None:
@@ -208,12 +231,12 @@ class TicketCreateInput(serializers.Serializer):
 
 
 class TicketUpdateInput(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
-    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
-    assignee = serializers.CharField(
+    status = StrictChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = StrictChoiceField(choices=Ticket.Priority.choices, required=False)
+    assignee = StrictCharField(
         required=False, allow_null=True, max_length=150, help_text="A staff user name, or null to unassign."
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, max_length=10000, help_text="Stored with the status change."
     )
 
@@ -227,11 +250,11 @@ class TicketUpdateInput(serializers.Serializer):
 
 
 class CommentInput(serializers.Serializer):
-    kind = serializers.ChoiceField(
+    kind = StrictChoiceField(
         choices=[TicketEvent.Kind.PUBLIC_REPLY, TicketEvent.Kind.INTERNAL_NOTE],
         help_text="`public_reply` (the member sees it) or `internal_note` (staff only).",
     )
-    body = serializers.CharField(max_length=10000)
+    body = StrictCharField(max_length=10000)
 
 
 # --- Views ---
@@ -258,7 +281,7 @@ class TicketListView(GenericAPIView):
         summary="Tickets",
         description="Tickets, newest first unless `ordering` says otherwise; filter by status, category, member, "
         "assignee, priority and creation time. Needs the `read` scope.",
-        responses={200: TicketSerializer(many=True), **error_responses(400, 404, *READ_ERRORS)},
+        responses={200: TicketSerializer(many=True), **error_responses(*LIST_ERRORS)},
         examples=[OpenApiExample("A ticket", value=TICKET_EXAMPLE, response_only=True)],
         tags=["tickets"],
     )
@@ -275,7 +298,7 @@ class TicketListView(GenericAPIView):
         "so that a retry does not open a second ticket.",
         parameters=[IDEMPOTENCY_KEY],
         request=TicketCreateInput,
-        responses={201: TicketDetailSerializer, **error_responses(*WRITE_ERRORS, 422)},
+        responses={201: TicketDetailSerializer, **error_responses(*CREATE_ERRORS)},
         examples=[
             OpenApiExample(
                 "A port-25 question",
@@ -288,7 +311,16 @@ class TicketListView(GenericAPIView):
                 },
                 request_only=True,
             ),
-            OpenApiExample("The new ticket", value={**TICKET_EXAMPLE, "status": "new"}, response_only=True),
+            OpenApiExample(
+                "The new ticket",
+                value={
+                    **TICKET_DETAIL_EXAMPLE,
+                    "status": "new",
+                    "assignee": None,
+                    "events": [OPENED_EVENT_EXAMPLE],
+                },
+                response_only=True,
+            ),
         ],
         tags=["tickets"],
     )
@@ -323,11 +355,11 @@ class TicketDetailView(GenericAPIView):
         description="The ticket and its append-only history (status changes, assignments, replies, internal "
         "notes, system steps), oldest first. Needs the `read` scope.",
         parameters=[NUMBER],
-        responses={200: TicketDetailSerializer, **error_responses(404, *READ_ERRORS)},
+        responses={200: TicketDetailSerializer, **error_responses(*RETRIEVE_ERRORS)},
         examples=[
             OpenApiExample(
                 "A ticket",
-                value={**TICKET_EXAMPLE, "description": "", "created_by": "api:call-center", "events": [EVENT_EXAMPLE]},
+                value=TICKET_DETAIL_EXAMPLE,
                 response_only=True,
             )
         ],
@@ -349,6 +381,7 @@ class TicketDetailView(GenericAPIView):
             OpenApiExample(
                 "Take and start a ticket", value={"status": "open", "assignee": "suzuki"}, request_only=True
             ),
+            OpenApiExample("The ticket, taken", value=TICKET_DETAIL_EXAMPLE, response_only=True),
         ],
         tags=["tickets"],
     )
@@ -381,7 +414,7 @@ class TicketCommentView(GenericAPIView):
         "not add the comment twice.",
         parameters=[NUMBER, IDEMPOTENCY_KEY],
         request=CommentInput,
-        responses={201: TicketEventSerializer, **error_responses(*WRITE_ERRORS, 404, 422)},
+        responses={201: TicketEventSerializer, **error_responses(*CREATE_ERRORS, 404)},
         examples=[
             OpenApiExample(
                 "An internal note",
