@@ -1,7 +1,6 @@
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
-
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError

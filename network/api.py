@@ -17,9 +17,7 @@ class RangeSerializer(serializers.Serializer):
 
 
 RESPONSE_HEADERS = [
-    OpenApiParameter(
-        "ETag", str, OpenApiParameter.HEADER, response=[200, 304], description="The version of the list."
-    ),
+    OpenApiParameter("ETag", str, OpenApiParameter.HEADER, response=[200, 304], description="The version of the list."),
     OpenApiParameter(
         "Last-Modified",
         str,
@@ -52,7 +50,10 @@ class DynamicRangesView(APIView):
                 value={
                     "generated_at": "2026-11-28T10:15:00+09:00",
                     "count": 2,
-                    "ranges": [{"cidr": "198.51.100.0/24", "ip_version": 4}, {"cidr": "2001:db8::/48", "ip_version": 6}],
+                    "ranges": [
+                        {"cidr": "198.51.100.0/24", "ip_version": 4},
+                        {"cidr": "2001:db8::/48", "ip_version": 6},
+                    ],
                 },
                 response_only=True,
                 status_codes=["200"],

@@ -39,7 +39,9 @@ def validator(spec: dict[str, Any], schema: dict[str, Any]) -> OAS30StrictValida
 
 
 def errors(spec: dict[str, Any], schema: dict[str, Any], instance: Any) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(spec, schema).iter_errors(instance)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(spec, schema).iter_errors(instance)
+    ]
 
 
 def operation_for(spec: dict[str, Any], method: str, path: str) -> tuple[str, dict[str, Any]]:

@@ -154,7 +154,10 @@ def test_the_schema_names_its_enum_members_and_declares_each_enum_once(schema):
 
 def test_nullable_references_are_one_of_the_object_or_null(schema):
     settings = schema["components"]["schemas"]["Verdict"]["properties"]["settings"]
-    assert settings["oneOf"] == [{"$ref": "#/components/schemas/ServerSettings"}, {"$ref": "#/components/schemas/NullEnum"}]
+    assert settings["oneOf"] == [
+        {"$ref": "#/components/schemas/ServerSettings"},
+        {"$ref": "#/components/schemas/NullEnum"},
+    ]
     assert errors(schema, settings, None) == []
     assert errors(schema, {"$ref": "#/components/schemas/Verdict"}, {"settings": None}) != []  # other fields missing
 
