@@ -1,7 +1,7 @@
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
@@ -10,6 +10,14 @@ from rest_framework.views import APIView
 from okbnet_portal.api.schema import WRITE_ERRORS, error_responses
 
 from . import op25b, services
+
+# A host or domain name with at least one dot (op25b.clean_inputs checks it; the schema says it).
+HOST_PATTERN = r"^$|^(?=.{1,253}\.?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"
+
+
+@extend_schema_field({"type": "string", "pattern": HOST_PATTERN, "maxLength": 254, "nullable": True})
+class HostNameField(serializers.CharField):
+    pass
 
 
 class VerdictInputSerializer(serializers.Serializer):
@@ -27,19 +35,20 @@ class VerdictInputSerializer(serializers.Serializer):
     provider_submission = serializers.ChoiceField(
         choices=op25b.ProviderSubmission.choices,
         default=op25b.ProviderSubmission.UNKNOWN,
-        help_text="Whether the other provider accepts submission ports.",
+        allow_null=True,
+        help_text="Whether the other provider accepts submission ports (null: unknown).",
     )
-    okbnet_address = serializers.CharField(
+    okbnet_address = serializers.EmailField(
         required=False,
         allow_blank=True,
         allow_null=True,
         max_length=254,
         help_text="Decides the gateway host (gw.<domain>). Empty or null: @okbnet.ne.jp.",
     )
-    provider_host = serializers.CharField(
+    provider_host = HostNameField(
         required=False, allow_blank=True, allow_null=True, max_length=254, help_text="Empty or null: unknown."
     )
-    provider_domain = serializers.CharField(
+    provider_domain = HostNameField(
         required=False, allow_blank=True, allow_null=True, max_length=254, help_text="Empty or null: unknown."
     )
 

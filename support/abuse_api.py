@@ -2,12 +2,14 @@
 
 import django_filters
 from django import forms
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from django.db import models
+from django.http import Http404
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from okbnet_portal.api.fields import StrictCharField, StrictIPAddressField
+from okbnet_portal.api.fields import IP_ADDRESS_SCHEMA, DateTimeField, StrictCharField, StrictIPAddressField
 from okbnet_portal.api.idempotency import idempotent
 from okbnet_portal.api.schema import CREATE_ERRORS, IDEMPOTENCY_KEY, LIST_ERRORS, RETRIEVE_ERRORS, error_responses
 
@@ -25,6 +27,11 @@ class SpamReportInput(serializers.Serializer):
 class SpamReportOutput(serializers.ModelSerializer):
     member_number = serializers.CharField(source="member.member_number", allow_null=True, default=None)
     ticket = serializers.CharField(source="ticket.number")
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
 
     class Meta:
         model = SpamReport
@@ -50,6 +57,11 @@ class IpAddressFilter(django_filters.Filter):
 class SpamReportFilter(django_filters.FilterSet):
     source_ip = IpAddressFilter(help_text="Source IP address.")
     member = django_filters.CharFilter(field_name="member__member_number", help_text="Member number.")
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
 
     class Meta:
         model = SpamReport
@@ -86,6 +98,7 @@ class SpamReportListCreate(generics.ListAPIView):
         operation_id="spam_reports_list",
         summary="Spam reports",
         description="Spam reports, newest first; filter by source address or member number. Needs the `read` scope.",
+        parameters=[OpenApiParameter("source_ip", IP_ADDRESS_SCHEMA, description="Source IP address.")],
         responses={200: SpamReportOutput(many=True), **error_responses(*LIST_ERRORS)},
         examples=[OpenApiExample("A report", value=REPORT_EXAMPLE, response_only=True)],
         tags=["spam-reports"],
@@ -134,7 +147,10 @@ class SpamReportDetail(generics.RetrieveAPIView):
     def get_object(self):
         if self.kwargs["pk"] >= 2**63:  # past PostgreSQL's bigint: no such report
             raise NotFound()
-        return super().get_object()
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound() from None  # DRF's own "Not found.", not the model's name
 
     @extend_schema(
         operation_id="spam_reports_retrieve",

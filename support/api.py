@@ -20,7 +20,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Member
-from okbnet_portal.api.fields import StrictCharField, StrictChoiceField
+from okbnet_portal.api.fields import StrictCharField, StrictChoiceField, rfc3339
 from okbnet_portal.api.idempotency import idempotent
 from okbnet_portal.api.schema import (
     CREATE_ERRORS,
@@ -32,9 +32,8 @@ from okbnet_portal.api.schema import (
 )
 
 from . import selectors, services
+from .filters import DateTimeFromToRangeFilter
 from .models import Ticket, TicketEvent
-
-_datetime = serializers.DateTimeField()
 
 # --- Output shapes ---
 
@@ -108,11 +107,6 @@ TICKET_DETAIL_EXAMPLE = {
 }
 
 
-def iso(value, tz) -> str:
-    """A date-time in the current time zone (what DRF's DateTimeField gives, without its per-call costs)."""
-    return value.astimezone(tz).isoformat()
-
-
 def ticket_row_dict(row: dict[str, Any], tz=None) -> dict[str, Any]:
     tz = tz or timezone.get_current_timezone()
     return {
@@ -124,8 +118,8 @@ def ticket_row_dict(row: dict[str, Any], tz=None) -> dict[str, Any]:
         "priority": row["priority"],
         "needs_attention": row["needs_attention"],
         "assignee": row["assignee__username"],
-        "created_at": iso(row["created_at"], tz),
-        "updated_at": iso(row["updated_at"], tz),
+        "created_at": rfc3339(row["created_at"], tz),
+        "updated_at": rfc3339(row["updated_at"], tz),
     }
 
 
@@ -138,7 +132,7 @@ def event_dict(event: TicketEvent) -> dict[str, Any]:
         "new_value": event.new_value,
         "body": event.body,
         "by": event.actor_name,
-        "at": _datetime.to_representation(event.created_at),
+        "at": rfc3339(event.created_at),
     }
 
 
@@ -152,8 +146,8 @@ def ticket_detail_dict(ticket: Ticket) -> dict[str, Any]:
         "priority": ticket.priority,
         "needs_attention": ticket.needs_attention,
         "assignee": ticket.assignee.get_username() if ticket.assignee_id else None,
-        "created_at": _datetime.to_representation(ticket.created_at),
-        "updated_at": _datetime.to_representation(ticket.updated_at),
+        "created_at": rfc3339(ticket.created_at),
+        "updated_at": rfc3339(ticket.updated_at),
         "description": ticket.description,
         "created_by": ticket.created_by,
         "events": [event_dict(e) for e in ticket.events.all()],
@@ -179,7 +173,7 @@ class TicketFilter(django_filters.FilterSet):
     )
     priority = django_filters.TypedChoiceFilter(choices=Ticket.Priority.choices, coerce=int)
     needs_attention = django_filters.BooleanFilter()
-    created = django_filters.IsoDateTimeFromToRangeFilter(
+    created = DateTimeFromToRangeFilter(
         field_name="created_at", help_text="`created_after` / `created_before`: ISO 8601 date-times."
     )
     ordering = django_filters.OrderingFilter(
@@ -281,6 +275,14 @@ class TicketListView(GenericAPIView):
         summary="Tickets",
         description="Tickets, newest first unless `ordering` says otherwise; filter by status, category, member, "
         "assignee, priority and creation time. Needs the `read` scope.",
+        parameters=[
+            OpenApiParameter("member", {"type": "string", "maxLength": 20}, description="Member number."),
+            OpenApiParameter(
+                "assignee",
+                {"type": "string", "maxLength": 150},
+                description="A staff user name, or `none` for unassigned tickets.",
+            ),
+        ],
         responses={200: TicketSerializer(many=True), **error_responses(*LIST_ERRORS)},
         examples=[OpenApiExample("A ticket", value=TICKET_EXAMPLE, response_only=True)],
         tags=["tickets"],

@@ -178,13 +178,17 @@ def test_a_generated_client_drives_every_operation_with_its_success_and_its_erro
     unknown = m.TicketCreateInputRequest(member_number="M9999999", category=m.TicketCategoryEnum.OTHER, subject="x")
     assert "member_number" in tickets_create.sync(client=api, body=unknown).additional_properties
     no_member = tickets_create.sync(
-        client=api, body=m.TicketCreateInputRequest(member_number=None, category=m.TicketCategoryEnum.OTHER, subject="y")
+        client=api,
+        body=m.TicketCreateInputRequest(member_number=None, category=m.TicketCategoryEnum.OTHER, subject="y"),
     )
     assert no_member.member_number is None
     assert isinstance(tickets_create.sync(client=client(read_only), body=opening), m.Detail)  # 403
 
     listed = tickets_list.sync(
-        client=api, priority=m.TicketPriorityEnum.HIGH, status=[m.TicketStatusEnum.NEW], ordering=[m.TicketsOrderingEnum.CREATED_DESC]
+        client=api,
+        priority=m.TicketPriorityEnum.HIGH,
+        status=[m.TicketStatusEnum.NEW],
+        ordering=[m.TicketsOrderingEnum.CREATED_DESC],
     )
     assert [t.number for t in listed.results] == [ticket.number]
     assert isinstance(tickets_list.sync(client=api, page_size=101), m.FieldErrors)

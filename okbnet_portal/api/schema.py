@@ -208,9 +208,16 @@ def postprocess(result: dict[str, Any], generator, request, public) -> dict[str,
                     holder.pop(key, None)
                 holder["$ref"] = f"#/components/schemas/{name}"
 
-    for node in _walk(schemas):
-        if node.get("nullable") and len(node.get("allOf", ())) == 1 and "type" not in node:
-            node["oneOf"] = [node.pop("allOf")[0], {"$ref": "#/components/schemas/NullEnum"}]
+    null = {"$ref": "#/components/schemas/NullEnum"}
+    for node in list(_walk(schemas)):
+        if not node.get("nullable") or "type" in node:
+            continue
+        if len(node.get("allOf", ())) == 1:
+            node["oneOf"] = [node.pop("allOf")[0], null]
+            node.pop("nullable")
+        elif "oneOf" in node:
+            if null not in node["oneOf"]:
+                node["oneOf"].append(null)
             node.pop("nullable")
 
     known = _choices_names()
