@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +31,7 @@ from okbnet_portal.api.schema import (
 )
 
 from . import selectors, services
-from .filters import DateTimeFromToRangeFilter
+from .filters import TicketFilter
 from .models import Ticket, TicketEvent
 
 # --- Output shapes ---
@@ -162,47 +161,6 @@ def get_ticket(number: str) -> Ticket:
 
 
 # --- Inputs ---
-
-
-class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, help_text="Repeat for several.")
-    category = django_filters.MultipleChoiceFilter(choices=Ticket.Category.choices, help_text="Repeat for several.")
-    member = django_filters.CharFilter(field_name="member__member_number", max_length=20, help_text="Member number.")
-    assignee = django_filters.CharFilter(
-        method="filter_assignee", max_length=150, help_text="A staff user name, or `none` for unassigned tickets."
-    )
-    priority = django_filters.TypedChoiceFilter(choices=Ticket.Priority.choices, coerce=int)
-    needs_attention = django_filters.BooleanFilter()
-    created = DateTimeFromToRangeFilter(
-        field_name="created_at", help_text="`created_after` / `created_before`: ISO 8601 date-times."
-    )
-    ordering = django_filters.OrderingFilter(
-        fields=(
-            ("created_at", "created"),
-            ("updated_at", "updated"),
-            ("priority", "priority"),
-            ("status", "status"),
-            ("id", "number"),
-        ),
-        help_text="`created`, `updated`, `priority`, `status` or `number`; `-` first for descending "
-        "(default `-created`).",
-    )
-
-    class Meta:
-        model = Ticket
-        fields = ["status", "category", "member", "assignee", "priority", "needs_attention", "created"]
-
-    def filter_assignee(self, queryset, name, value):
-        if value == "none":
-            return queryset.filter(assignee__isnull=True)
-        return queryset.filter(assignee__username=value)
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # A stable order for pagination: the chosen one, then the id.
-        order = list(queryset.query.order_by) or ["-created_at"]
-        tie = "-id" if order[0].startswith("-") else "id"
-        return queryset.order_by(*order, tie)
 
 
 FILTER_PARAMS = frozenset([*TicketFilter.base_filters, "created_after", "created_before"])

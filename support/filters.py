@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.widgets import DateRangeWidget
 
+from . import selectors
+from .models import Ticket
+
 # PostgreSQL's timestamptz takes offsets up to ±15:59 (beyond, a DataError).
 MAX_OFFSET = timedelta(hours=15, minutes=59)
 
@@ -45,3 +48,61 @@ class BoundedIsoDateTimeRangeField(RangeField):
 
 class DateTimeFromToRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     field_class = BoundedIsoDateTimeRangeField
+
+
+class TicketFilter(django_filters.FilterSet):
+    """The one ticket filter: the API's list takes it as query parameters, the staff list
+    (support.views.ticket_list) translates its form into the same parameters."""
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        max_length=100,
+        help_text="A ticket number, member number, connection user name or e-mail (exact), or part of the "
+        "subject, the member's name or kana.",
+    )
+    open = django_filters.BooleanFilter(method="filter_open", help_text="`true`: tickets not resolved or closed.")
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, help_text="Repeat for several.")
+    category = django_filters.MultipleChoiceFilter(choices=Ticket.Category.choices, help_text="Repeat for several.")
+    member = django_filters.CharFilter(field_name="member__member_number", max_length=20, help_text="Member number.")
+    assignee = django_filters.CharFilter(
+        method="filter_assignee", max_length=150, help_text="A staff user name, or `none` for unassigned tickets."
+    )
+    priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices, help_text="Repeat for several.")
+    needs_attention = django_filters.BooleanFilter()
+    created = DateTimeFromToRangeFilter(
+        field_name="created_at", help_text="`created_after` / `created_before`: ISO 8601 date-times."
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("created_at", "created"),
+            ("updated_at", "updated"),
+            ("priority", "priority"),
+            ("status", "status"),
+            ("id", "number"),
+        ),
+        help_text="`created`, `updated`, `priority`, `status` or `number`; `-` first for descending "
+        "(default `-created`).",
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "category", "member", "assignee", "priority", "needs_attention", "created"]
+
+    def filter_search(self, queryset, name, value):
+        return selectors.ticket_search(queryset, value)
+
+    def filter_open(self, queryset, name, value):
+        closed = [Ticket.Status.RESOLVED, Ticket.Status.CLOSED]
+        return queryset.exclude(status__in=closed) if value else queryset.filter(status__in=closed)
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee__username=value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A stable order for pagination: the chosen one, then the id.
+        order = list(queryset.query.order_by) or ["-created_at"]
+        tie = "-id" if order[0].startswith("-") else "id"
+        return queryset.order_by(*order, tie)

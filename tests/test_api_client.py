@@ -186,7 +186,7 @@ def test_a_generated_client_drives_every_operation_with_its_success_and_its_erro
 
     listed = tickets_list.sync(
         client=api,
-        priority=m.TicketPriorityEnum.HIGH,
+        priority=[m.TicketPriorityEnum.HIGH],
         status=[m.TicketStatusEnum.NEW],
         ordering=[m.TicketsOrderingEnum.CREATED_DESC],
     )

@@ -30,7 +30,9 @@ def schema_paths(client):
     return client.get("/api/schema/?format=json").json()["paths"]
 
 
-@pytest.mark.parametrize("body", [DEEP_ARRAYS, DEEP_OBJECTS, JUST_TOO_DEEP, HUGE], ids=["arrays", "objects", "41", "10MB"])
+@pytest.mark.parametrize(
+    "body", [DEEP_ARRAYS, DEEP_OBJECTS, JUST_TOO_DEEP, HUGE], ids=["arrays", "objects", "41", "10MB"]
+)
 @pytest.mark.parametrize("idempotency_key", [None, "hostile-1"])
 def test_every_write_refuses_a_hostile_body_with_the_json_error_shape(api, writes, body, idempotency_key):
     assert len(writes) >= 6
