@@ -98,7 +98,13 @@ class SpamReportListCreate(generics.ListAPIView):
         operation_id="spam_reports_list",
         summary="Spam reports",
         description="Spam reports, newest first; filter by source address or member number. Needs the `read` scope.",
-        parameters=[OpenApiParameter("source_ip", IP_ADDRESS_SCHEMA, description="Source IP address.")],
+        parameters=[
+            OpenApiParameter(
+                "source_ip",
+                {"oneOf": [*IP_ADDRESS_SCHEMA["oneOf"], {"type": "string", "maxLength": 0}]},
+                description="Source IP address (empty: any).",
+            )
+        ],
         responses={200: SpamReportOutput(many=True), **error_responses(*LIST_ERRORS)},
         examples=[OpenApiExample("A report", value=REPORT_EXAMPLE, response_only=True)],
         tags=["spam-reports"],

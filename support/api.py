@@ -236,6 +236,12 @@ class TicketListView(GenericAPIView):
         parameters=[
             OpenApiParameter("member", {"type": "string", "maxLength": 20}, description="Member number."),
             OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": 100},
+                description="A ticket number, member number, connection user name or e-mail (exact), or part of "
+                "the subject, the member's name or kana.",
+            ),
+            OpenApiParameter(
                 "assignee",
                 {"type": "string", "maxLength": 150},
                 description="A staff user name, or `none` for unassigned tickets.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC
 
 import django_filters
 from django import forms
@@ -13,30 +13,20 @@ from django_filters.widgets import DateRangeWidget
 from . import selectors
 from .models import Ticket
 
-# PostgreSQL's timestamptz takes offsets up to ±15:59 (beyond, a DataError).
-MAX_OFFSET = timedelta(hours=15, minutes=59)
-
 
 class BoundedIsoDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time the database can store: a field error, never a DataError or OverflowError."""
+    """An ISO 8601 date-time with any offset RFC 3339 allows, compared in UTC: PostgreSQL refuses
+    offsets beyond ±15:59 (a DataError), the instant itself is fine. One that falls outside the years
+    1 to 9999 in UTC is a field error, never an OverflowError."""
 
     def clean(self, value):
         value = super().clean(value)
         if value is None:
             return None
-        offset = value.utcoffset()
         try:
-            value.astimezone(UTC)
+            return value.astimezone(UTC)
         except OverflowError:
-            offset = None
-            bad = True
-        else:
-            bad = offset is not None and abs(offset) > MAX_OFFSET
-        if bad:
-            raise forms.ValidationError(
-                _("Enter a date-time with a time-zone offset between -15:59 and +15:59."), code="invalid"
-            )
-        return value
+            raise forms.ValidationError(_("Enter a date-time between the years 1 and 9999."), code="invalid") from None
 
 
 class BoundedIsoDateTimeRangeField(RangeField):

@@ -89,8 +89,11 @@ def test_the_api_and_the_staff_list_share_one_filter_search_open_and_priorities(
     assert a.number in page and b.number not in page
 
 
-def test_an_offset_postgresql_cannot_store_is_a_field_error(api):
-    response = api.get(URL, {"created_after": "2026-01-01T00:00:00+18:05"})
+def test_an_offset_postgresql_cannot_store_is_compared_as_its_instant_and_year_0_is_a_field_error(api):
+    ticket = open_ticket()
+    assert numbers(api.get(URL, {"created_after": "2026-01-01T00:00:00+18:05"})) == [ticket.number]
+    assert numbers(api.get(URL, {"created_before": "2026-01-01T00:00:00-17:35"})) == []
+    response = api.get(URL, {"created_after": "0001-01-01T00:00:00+15:00"})
     assert response.status_code == 400 and "created" in response.json()
 
 

@@ -170,6 +170,16 @@ def _walk(node: Any):
             yield from _walk(value)
 
 
+NO_NUL = "^[^\\u0000]*$"
+# Not blank once trimmed, as DRF's CharField trims: a visible character somewhere.
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"pattern", "format", "enum", "$ref"} & set(schema):
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_NUL
+
+
 def _pascal(text: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
@@ -181,6 +191,7 @@ def postprocess(result: dict[str, Any], generator, request, public) -> dict[str,
     - every nullable reference (`allOf` + `nullable`) becomes `oneOf: [X, NullEnum]`, which strict
       OpenAPI 3.0 validators accept with null (the pattern of `failure_reason`);
     - every enum gets `x-enum-varnames` (from its Choices class, else derived from its values);
+    - free-text inputs and query parameters carry a pattern without NUL (which every text field refuses);
     - `security: []` on public operations;
     - `Content-Language` on every response, `Retry-After` on every 429, `Idempotent-Replayed` on the
       201 of every operation that takes an `Idempotency-Key`.
@@ -219,6 +230,17 @@ def postprocess(result: dict[str, Any], generator, request, public) -> dict[str,
             if null not in node["oneOf"]:
                 node["oneOf"].append(null)
             node.pop("nullable")
+
+    # Text never holds NUL (DRF's and Django's fields refuse it): say so on every free-text input.
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            for prop in schema.get("properties", {}).values():
+                _no_nul(prop)
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    _no_nul(parameter["schema"])
 
     known = _choices_names()
     for name, schema in schemas.items():
