@@ -18,8 +18,15 @@ from mailsettings import op25b
 from mailsettings.api import VerdictSerializer
 from mailsettings.models import MailProgram, MailSetup
 from mailsettings.selectors import mail_setups_with_verdicts, member_dns_facts
+from okbnet_portal.api.fields import StrictCharField, rfc3339
 from okbnet_portal.api.idempotency import idempotent
-from okbnet_portal.api.schema import IDEMPOTENCY_KEY, READ_ERRORS, WRITE_ERRORS, error_responses
+from okbnet_portal.api.schema import (
+    CREATE_ERRORS,
+    IDEMPOTENCY_KEY,
+    LIST_ERRORS,
+    RETRIEVE_ERRORS,
+    error_responses,
+)
 from support.api import TICKET_EXAMPLE, TicketSerializer, ticket_row_dict
 from support.selectors import open_ticket_rows_of
 
@@ -27,9 +34,11 @@ from . import selectors
 from . import services as plan_services
 from .models import ConnectionPlan, IpType, Member, PlanChangeRequest
 
-_datetime = serializers.DateTimeField()
-
-# --- Output shapes (plain serializers document them; hot paths build dicts) ---
+# --- Output shapes ---
+# Each shape is declared once, as the serializer below (the schema is generated from it); the
+# responses are built as plain dicts by the *_dict functions (DRF's field-by-field rendering costs
+# what bench/ measured), and tests/test_api_shapes.py checks every dict against its serializer's
+# schema, no field more or less.
 
 
 class PlanSummarySerializer(serializers.Serializer):
@@ -208,7 +217,7 @@ def plan_change_dict(request: PlanChangeRequest, *, member_number: str) -> dict[
         "steps": [
             {"step": s["step"], "label": str(labels.get(s["step"], s["step"])), "at": s["at"]} for s in request.steps
         ],
-        "created_at": _datetime.to_representation(request.created_at),
+        "created_at": rfc3339(request.created_at),
     }
 
 
@@ -224,6 +233,23 @@ def mail_setup_dict(setup: MailSetup, verdict: dict[str, Any]) -> dict[str, Any]
         "provider_host": setup.provider_host,
         "provider_domain": setup.provider_domain,
         "verdict": verdict,
+    }
+
+
+def member_detail_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """The MemberDetail shape from a row of selectors.member_detail_row()."""
+    return {
+        **member_dict(row, english=is_english()),
+        "mail_address": row["mail_address"],
+        "mail_setups": [
+            mail_setup_dict(setup, verdict) for setup, verdict in mail_setups_with_verdicts(Member(pk=row["id"]))
+        ],
+        "open_tickets": [ticket_row_dict(t) for t in open_ticket_rows_of(row["id"])],
+        "plan_change_requests": [
+            plan_change_dict(r, member_number=row["member_number"])
+            for r in selectors.plan_changes_of(member_id=row["id"])
+        ],
+        "dns_facts": member_dns_facts(SimpleNamespace(mail_address=row["mail_address"])),
     }
 
 
@@ -246,7 +272,7 @@ class PlanListView(GenericAPIView):
         summary="Connection plans",
         description="The price list: each plan with its IP type, monthly fee and (for dynamic plans) "
         "the code of its fixed-IP variant. Needs the `read` scope.",
-        responses={200: PlanSerializer(many=True), **error_responses(404, *READ_ERRORS)},
+        responses={200: PlanSerializer(many=True), **error_responses(*LIST_ERRORS)},
         examples=[
             OpenApiExample(
                 "A dynamic plan",
@@ -285,7 +311,7 @@ class MemberSearchInput(serializers.Serializer):
 
 SEARCH_PARAMETER = OpenApiParameter(
     "search",
-    str,
+    {"type": "string", "maxLength": 100},
     description="An exact member number, connection user name, e-mail (any case) or phone; else part of "
     "the name or kana (three characters or more; shorter text matches the beginning).",
     examples=[
@@ -309,8 +335,11 @@ class MemberListView(GenericAPIView):
         description="Search members for the caller on the phone. Exact look-ups (member number, connection "
         "user name, e-mail, phone) and partial name/kana search, all through indexes. Ordered by member "
         "number, paginated. Needs the `read` scope.",
-        parameters=[SEARCH_PARAMETER],
-        responses={200: MemberSerializer(many=True), **error_responses(400, 404, *READ_ERRORS)},
+        parameters=[
+            SEARCH_PARAMETER,
+            OpenApiParameter("plan", {"type": "string", "maxLength": 40}, description="Plan code."),
+        ],
+        responses={200: MemberSerializer(many=True), **error_responses(*LIST_ERRORS)},
         examples=[OpenApiExample("A member", value=MEMBER_EXAMPLE, response_only=True)],
         tags=["members"],
     )
@@ -334,7 +363,7 @@ class MemberDetailView(GenericAPIView):
         "the stored DNS facts of their own mail domain. "
         "Needs the `read` scope.",
         parameters=[OpenApiParameter("member_number", str, OpenApiParameter.PATH, description="e.g. M1000001")],
-        responses={200: MemberDetailSerializer, **error_responses(404, *READ_ERRORS)},
+        responses={200: MemberDetailSerializer, **error_responses(*RETRIEVE_ERRORS)},
         examples=[
             OpenApiExample(
                 "A member",
@@ -355,26 +384,15 @@ class MemberDetailView(GenericAPIView):
         row = None if "\x00" in member_number else selectors.member_detail_row(member_number=member_number)
         if row is None:
             raise NotFound()
-        data = member_dict(row, english=is_english())
-        data["mail_address"] = row["mail_address"]
-        data["mail_setups"] = [
-            mail_setup_dict(setup, verdict) for setup, verdict in mail_setups_with_verdicts(Member(pk=row["id"]))
-        ]
-        data["open_tickets"] = [ticket_row_dict(t) for t in open_ticket_rows_of(row["id"])]
-        data["plan_change_requests"] = [
-            plan_change_dict(r, member_number=row["member_number"])
-            for r in selectors.plan_changes_of(member_id=row["id"])
-        ]
-        data["dns_facts"] = member_dns_facts(SimpleNamespace(mail_address=row["mail_address"]))
-        return Response(data)
+        return Response(member_detail_dict(row))
 
 
 # --- Fixed-IP plan-change requests ---
 
 
 class PlanChangeCreateInput(serializers.Serializer):
-    member_number = serializers.CharField(max_length=20)
-    target_plan = serializers.CharField(
+    member_number = StrictCharField(max_length=20)
+    target_plan = StrictCharField(
         required=False, allow_null=True, max_length=40, help_text="Default: the fixed-IP variant of the member's plan."
     )
 
@@ -406,7 +424,7 @@ class PlanChangeCreateView(GenericAPIView):
         "returns the first request instead of a 409.",
         parameters=[IDEMPOTENCY_KEY],
         request=PlanChangeCreateInput,
-        responses={201: PlanChangeRequestSerializer, **error_responses(*WRITE_ERRORS, 409, 422)},
+        responses={201: PlanChangeRequestSerializer, **error_responses(*CREATE_ERRORS, 409)},
         examples=[
             OpenApiExample("To the fixed-IP variant", value={"member_number": "M1000001"}, request_only=True),
             OpenApiExample(
@@ -448,7 +466,7 @@ class PlanChangeDetailView(GenericAPIView):
         summary="A plan-change request: status and steps",
         description="Needs the `read` scope.",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-        responses={200: PlanChangeRequestSerializer, **error_responses(404, *READ_ERRORS)},
+        responses={200: PlanChangeRequestSerializer, **error_responses(*RETRIEVE_ERRORS)},
         examples=[OpenApiExample("Completed", value=PLAN_CHANGE_EXAMPLE, response_only=True)],
         tags=["plan-change-requests"],
     )

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from .common import PY, ROOT, alternate, env, gunicorn, manage, wrk
 
-DB_NAME = "okbnet_bench_api"
+DB_NAME = os.environ.get("BENCH_API_DB", "okbnet_bench_api")
 SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 MEMBERS = int(os.environ.get("BENCH_API_MEMBERS", "1000000"))
 TICKETS = min(MEMBERS // 7, 20000)

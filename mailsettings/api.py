@@ -1,14 +1,24 @@
 from collections.abc import Mapping
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from okbnet_portal.api.schema import error_responses
+from okbnet_portal.api.schema import WRITE_ERRORS, error_responses
+from okbnet_portal.errors import InvalidInput
 
 from . import op25b, services
+
+# A host or domain name with at least one dot (op25b.clean_inputs checks it; the schema says it).
+HOST_PATTERN = r"^$|^(?=.{1,253}\.?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"
+
+
+@extend_schema_field({"type": "string", "pattern": HOST_PATTERN, "maxLength": 254, "nullable": True})
+class HostNameField(serializers.CharField):
+    pass
 
 
 class VerdictInputSerializer(serializers.Serializer):
@@ -26,13 +36,22 @@ class VerdictInputSerializer(serializers.Serializer):
     provider_submission = serializers.ChoiceField(
         choices=op25b.ProviderSubmission.choices,
         default=op25b.ProviderSubmission.UNKNOWN,
-        help_text="Whether the other provider accepts submission ports.",
+        allow_null=True,
+        help_text="Whether the other provider accepts submission ports (null: unknown).",
     )
-    okbnet_address = serializers.CharField(
-        required=False, allow_blank=True, max_length=254, help_text="Decides the gateway host (gw.<domain>)."
+    okbnet_address = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=254,
+        help_text="Decides the gateway host (gw.<domain>). Empty or null: @okbnet.ne.jp.",
     )
-    provider_host = serializers.CharField(required=False, allow_blank=True, max_length=253)
-    provider_domain = serializers.CharField(required=False, allow_blank=True, max_length=253)
+    provider_host = HostNameField(
+        required=False, allow_blank=True, allow_null=True, max_length=254, help_text="Empty or null: unknown."
+    )
+    provider_domain = HostNameField(
+        required=False, allow_blank=True, allow_null=True, max_length=254, help_text="Empty or null: unknown."
+    )
 
 
 class ServerSettingsSerializer(serializers.Serializer):
@@ -60,6 +79,23 @@ class VerdictSerializer(serializers.Serializer):
     provider_submission_source = serializers.ChoiceField(choices=["member", "dns", "catalogue"], allow_null=True)
 
 
+_GATEWAY = {"host": "gw.okbnet.ne.jp", "auth": True, "username": "taro@okbnet.ne.jp"}
+VERDICT_EXAMPLE = {
+    "verdict": "affected_use_okbnet_gateway",
+    "rule": "R11",
+    "affected": True,
+    "action_required": True,
+    "plan_change_required": False,
+    "title": "OKBNET のメールサーバー（ゲートウェイ）経由で送信してください",
+    "explanation": "お使いのプロバイダーは 587 番ポートに対応していません。",
+    "steps": ["送信（SMTP）サーバーを gw.okbnet.ne.jp にします。", "ポート番号を 587 にします。"],
+    "settings": {**_GATEWAY, "port": 587, "security": "starttls"},
+    "alternatives": [{**_GATEWAY, "port": 465, "security": "ssl"}],
+    "provider_submission": "none",
+    "provider_submission_source": "member",
+}
+
+
 class VerdictView(APIView):
     required_scopes = {"POST": "read"}  # computes an answer, writes nothing
     throttle_scope = "verdict"
@@ -72,7 +108,7 @@ class VerdictView(APIView):
             "the settings to type and the steps, in the request's language (`Accept-Language`)."
         ),
         request=VerdictInputSerializer,
-        responses={200: VerdictSerializer, **error_responses(400, 401, 403, 429)},
+        responses={200: VerdictSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample(
                 "Another provider on port 25 without submission",
@@ -85,11 +121,16 @@ class VerdictView(APIView):
                     "okbnet_address": "taro@okbnet.ne.jp",
                 },
             ),
+            OpenApiExample("Use the OKBNET gateway", response_only=True, value=VERDICT_EXAMPLE),
         ],
         tags=["op25b"],
     )
     def post(self, request):
         if not isinstance(request.data, Mapping):
-            raise ParseError("Send a JSON object with the fields of the verdict input.")
+            raise ParseError(_("Send a JSON object with the fields of the verdict input."))
+        port = request.data.get("port")
+        if port is not None and (isinstance(port, bool) or not isinstance(port, int)):
+            # JSON is typed: the port is a number or null (the form's "587" and "unknown" are the form's).
+            raise InvalidInput({"port": [str(_("Choose 25, 465, 587 or null (unknown)."))]})
         verdict, _facts = services.verdict_give(request.data, counted=True)
         return Response(verdict)

@@ -20,6 +20,16 @@ EARLIEST = dt.datetime(1900, 1, 1)  # compared with the wall-clock value
 LATEST = dt.datetime(9999, 12, 31)  # exclusive: room for any offset conversion
 
 
+# What okbnet_portal.moments accepts, said in the schema so a client (and schemathesis) knows it:
+# an RFC 3339 date-time from the year 1900 to 9998 with an offset within ±14:00.
+MOMENT_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^(19\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-.*([Zz]|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)$",
+    "description": "RFC 3339 date-time, year 1900 or later, offset within ±14:00 (Japan time is +09:00).",
+}
+
+
 def check_moment(value: dt.datetime) -> dt.datetime:
     """Refuse an aware or naive date-time outside the accepted range (a Django ValidationError).
 

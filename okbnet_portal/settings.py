@@ -228,7 +228,7 @@ REST_FRAMEWORK = {
     },
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["okbnet_portal.api.parsers.BoundedJSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "OKBNET member portal API",
@@ -244,10 +244,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # drf-spectacular's enum hook first (shared enum components), then ours (error components,
+    # named enum members, one enum per concept, nullable references, headers).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "okbnet_portal.api.schema.postprocess",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MemberStatusEnum": "accounts.models.Member.Status",
         "TicketStatusEnum": "support.models.Ticket.Status",
         "PlanChangeStatusEnum": "accounts.models.PlanChangeRequest.Status",
+        "TicketPriorityEnum": "support.models.Ticket.Priority",
+        "TicketCategoryEnum": "support.models.Ticket.Category",
     },
 }
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -20,14 +19,20 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Member
+from okbnet_portal.api.fields import StrictCharField, StrictChoiceField, rfc3339
 from okbnet_portal.api.idempotency import idempotent
-from okbnet_portal.api.schema import IDEMPOTENCY_KEY, READ_ERRORS, WRITE_ERRORS, error_responses
-from okbnet_portal.moments import check_moment
+from okbnet_portal.api.schema import (
+    CREATE_ERRORS,
+    IDEMPOTENCY_KEY,
+    LIST_ERRORS,
+    RETRIEVE_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 
 from . import selectors, services
+from .filters import TicketFilter
 from .models import Ticket, TicketEvent
-
-_datetime = serializers.DateTimeField()
 
 # --- Output shapes ---
 
@@ -86,9 +91,19 @@ EVENT_EXAMPLE = {
 }
 
 
-def iso(value, tz) -> str:
-    """A date-time in the current time zone (what DRF's DateTimeField gives, without its per-call costs)."""
-    return value.astimezone(tz).isoformat()
+OPENED_EVENT_EXAMPLE = {
+    **EVENT_EXAMPLE,
+    "kind": "created",
+    "public": True,
+    "body": "",
+    "at": "2026-11-28T10:15:00+09:00",
+}
+TICKET_DETAIL_EXAMPLE = {
+    **TICKET_EXAMPLE,
+    "description": "Outlook, port 25, provider unknown.",
+    "created_by": "api:call-center",
+    "events": [OPENED_EVENT_EXAMPLE, EVENT_EXAMPLE],
+}
 
 
 def ticket_row_dict(row: dict[str, Any], tz=None) -> dict[str, Any]:
@@ -102,8 +117,8 @@ def ticket_row_dict(row: dict[str, Any], tz=None) -> dict[str, Any]:
         "priority": row["priority"],
         "needs_attention": row["needs_attention"],
         "assignee": row["assignee__username"],
-        "created_at": iso(row["created_at"], tz),
-        "updated_at": iso(row["updated_at"], tz),
+        "created_at": rfc3339(row["created_at"], tz),
+        "updated_at": rfc3339(row["updated_at"], tz),
     }
 
 
@@ -116,7 +131,7 @@ def event_dict(event: TicketEvent) -> dict[str, Any]:
         "new_value": event.new_value,
         "body": event.body,
         "by": event.actor_name,
-        "at": _datetime.to_representation(event.created_at),
+        "at": rfc3339(event.created_at),
     }
 
 
@@ -130,8 +145,8 @@ def ticket_detail_dict(ticket: Ticket) -> dict[str, Any]:
         "priority": ticket.priority,
         "needs_attention": ticket.needs_attention,
         "assignee": ticket.assignee.get_username() if ticket.assignee_id else None,
-        "created_at": _datetime.to_representation(ticket.created_at),
-        "updated_at": _datetime.to_representation(ticket.updated_at),
+        "created_at": rfc3339(ticket.created_at),
+        "updated_at": rfc3339(ticket.updated_at),
         "description": ticket.description,
         "created_by": ticket.created_by,
         "events": [event_dict(e) for e in ticket.events.all()],
@@ -148,67 +163,15 @@ def get_ticket(number: str) -> Ticket:
 # --- Inputs ---
 
 
-class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, help_text="Repeat for several.")
-    category = django_filters.MultipleChoiceFilter(choices=Ticket.Category.choices, help_text="Repeat for several.")
-    member = django_filters.CharFilter(field_name="member__member_number", max_length=20, help_text="Member number.")
-    assignee = django_filters.CharFilter(
-        method="filter_assignee", max_length=150, help_text="A staff user name, or `none` for unassigned tickets."
-    )
-    priority = django_filters.TypedChoiceFilter(choices=Ticket.Priority.choices, coerce=int)
-    needs_attention = django_filters.BooleanFilter()
-    # One filter per bound, each held to the accepted range (okbnet_portal.moments): an offset
-    # PostgreSQL refuses, or a year before 1900, is a field error on that parameter.
-    created_after = django_filters.IsoDateTimeFilter(
-        field_name="created_at",
-        lookup_expr="gte",
-        validators=[check_moment],
-        help_text="Created at or after this ISO 8601 date-time (offset within ±14:00, year 1900 or later).",
-    )
-    created_before = django_filters.IsoDateTimeFilter(
-        field_name="created_at",
-        lookup_expr="lte",
-        validators=[check_moment],
-        help_text="Created at or before this ISO 8601 date-time (offset within ±14:00, year 1900 or later).",
-    )
-    ordering = django_filters.OrderingFilter(
-        fields=(
-            ("created_at", "created"),
-            ("updated_at", "updated"),
-            ("priority", "priority"),
-            ("status", "status"),
-            ("id", "number"),
-        ),
-        help_text="`created`, `updated`, `priority`, `status` or `number`; `-` first for descending "
-        "(default `-created`).",
-    )
-
-    class Meta:
-        model = Ticket
-        fields = ["status", "category", "member", "assignee", "priority", "needs_attention"]
-
-    def filter_assignee(self, queryset, name, value):
-        if value == "none":
-            return queryset.filter(assignee__isnull=True)
-        return queryset.filter(assignee__username=value)
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # A stable order for pagination: the chosen one, then the id.
-        order = list(queryset.query.order_by) or ["-created_at"]
-        tie = "-id" if order[0].startswith("-") else "id"
-        return queryset.order_by(*order, tie)
-
-
 FILTER_PARAMS = frozenset(TicketFilter.base_filters)
 
 
 class TicketCreateInput(serializers.Serializer):
-    member_number = serializers.CharField(required=False, allow_null=True, max_length=20)
-    category = serializers.ChoiceField(choices=Ticket.Category.choices)
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
-    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, default=Ticket.Priority.NORMAL)
+    member_number = StrictCharField(required=False, allow_null=True, max_length=20)
+    category = StrictChoiceField(choices=Ticket.Category.choices)
+    subject = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, default="", max_length=10000)
+    priority = StrictChoiceField(choices=Ticket.Priority.choices, default=Ticket.Priority.NORMAL)
 
     def validate_member_number(self, value):
         if value is None:
@@ -220,12 +183,12 @@ class TicketCreateInput(serializers.Serializer):
 
 
 class TicketUpdateInput(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
-    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
-    assignee = serializers.CharField(
+    status = StrictChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = StrictChoiceField(choices=Ticket.Priority.choices, required=False)
+    assignee = StrictCharField(
         required=False, allow_null=True, max_length=150, help_text="A staff user name, or null to unassign."
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, max_length=10000, help_text="Stored with the status change."
     )
 
@@ -239,11 +202,11 @@ class TicketUpdateInput(serializers.Serializer):
 
 
 class CommentInput(serializers.Serializer):
-    kind = serializers.ChoiceField(
+    kind = StrictChoiceField(
         choices=[TicketEvent.Kind.PUBLIC_REPLY, TicketEvent.Kind.INTERNAL_NOTE],
         help_text="`public_reply` (the member sees it) or `internal_note` (staff only).",
     )
-    body = serializers.CharField(max_length=10000)
+    body = StrictCharField(max_length=10000)
 
 
 # --- Views ---
@@ -270,7 +233,21 @@ class TicketListView(GenericAPIView):
         summary="Tickets",
         description="Tickets, newest first unless `ordering` says otherwise; filter by status, category, member, "
         "assignee, priority and creation time. Needs the `read` scope.",
-        responses={200: TicketSerializer(many=True), **error_responses(400, 404, *READ_ERRORS)},
+        parameters=[
+            OpenApiParameter("member", {"type": "string", "maxLength": 20}, description="Member number."),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": 100},
+                description="A ticket number, member number, connection user name or e-mail (exact), or part of "
+                "the subject, the member's name or kana.",
+            ),
+            OpenApiParameter(
+                "assignee",
+                {"type": "string", "maxLength": 150},
+                description="A staff user name, or `none` for unassigned tickets.",
+            ),
+        ],
+        responses={200: TicketSerializer(many=True), **error_responses(*LIST_ERRORS)},
         examples=[OpenApiExample("A ticket", value=TICKET_EXAMPLE, response_only=True)],
         tags=["tickets"],
     )
@@ -287,7 +264,7 @@ class TicketListView(GenericAPIView):
         "so that a retry does not open a second ticket.",
         parameters=[IDEMPOTENCY_KEY],
         request=TicketCreateInput,
-        responses={201: TicketDetailSerializer, **error_responses(*WRITE_ERRORS, 422)},
+        responses={201: TicketDetailSerializer, **error_responses(*CREATE_ERRORS)},
         examples=[
             OpenApiExample(
                 "A port-25 question",
@@ -300,7 +277,16 @@ class TicketListView(GenericAPIView):
                 },
                 request_only=True,
             ),
-            OpenApiExample("The new ticket", value={**TICKET_EXAMPLE, "status": "new"}, response_only=True),
+            OpenApiExample(
+                "The new ticket",
+                value={
+                    **TICKET_DETAIL_EXAMPLE,
+                    "status": "new",
+                    "assignee": None,
+                    "events": [OPENED_EVENT_EXAMPLE],
+                },
+                response_only=True,
+            ),
         ],
         tags=["tickets"],
     )
@@ -335,11 +321,11 @@ class TicketDetailView(GenericAPIView):
         description="The ticket and its append-only history (status changes, assignments, replies, internal "
         "notes, system steps), oldest first. Needs the `read` scope.",
         parameters=[NUMBER],
-        responses={200: TicketDetailSerializer, **error_responses(404, *READ_ERRORS)},
+        responses={200: TicketDetailSerializer, **error_responses(*RETRIEVE_ERRORS)},
         examples=[
             OpenApiExample(
                 "A ticket",
-                value={**TICKET_EXAMPLE, "description": "", "created_by": "api:call-center", "events": [EVENT_EXAMPLE]},
+                value=TICKET_DETAIL_EXAMPLE,
                 response_only=True,
             )
         ],
@@ -361,6 +347,7 @@ class TicketDetailView(GenericAPIView):
             OpenApiExample(
                 "Take and start a ticket", value={"status": "open", "assignee": "suzuki"}, request_only=True
             ),
+            OpenApiExample("The ticket, taken", value=TICKET_DETAIL_EXAMPLE, response_only=True),
         ],
         tags=["tickets"],
     )
@@ -393,7 +380,7 @@ class TicketCommentView(GenericAPIView):
         "not add the comment twice.",
         parameters=[NUMBER, IDEMPOTENCY_KEY],
         request=CommentInput,
-        responses={201: TicketEventSerializer, **error_responses(*WRITE_ERRORS, 404, 422)},
+        responses={201: TicketEventSerializer, **error_responses(*CREATE_ERRORS, 404)},
         examples=[
             OpenApiExample(
                 "An internal note",

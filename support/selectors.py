@@ -12,45 +12,26 @@ from network.selectors import pool_usage
 
 from .models import EnforcementAction, Ticket
 
-SORTS = {
-    "created": "created_at",
-    "updated": "updated_at",
-    "priority": "priority",
-    "number": "id",
-    "status": "status",
-}
+
+def staff_tickets() -> QuerySet[Ticket]:
+    """Tickets for the staff list (support.filters.TicketFilter filters and orders them)."""
+    return Ticket.objects.select_related("member", "assignee")
 
 
-def ticket_list(
-    *, status: str = "", category: str = "", assignee: str = "", q: str = "", sort: str = "-created", user=None
-) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.select_related("member", "assignee")
-    if status == "open_any":
-        tickets = tickets.unresolved()
-    elif status:
-        tickets = tickets.filter(status=status)
-    if category:
-        tickets = tickets.filter(category=category)
-    if assignee == "me" and user is not None:
-        tickets = tickets.filter(assignee=user)
-    elif assignee == "none":
-        tickets = tickets.filter(assignee__isnull=True)
-    elif assignee == "attention":
-        tickets = tickets.filter(needs_attention=True)
-    if q:
-        q = q.strip()
-        tickets = tickets.filter(
-            Q(number__iexact=q)
-            | Q(subject__icontains=q)
-            | Q(member__member_number__iexact=q)
-            | Q(member__name__icontains=q)
-            | Q(member__name_kana__icontains=q)
-            | Q(member__connection_username__iexact=q)
-            | Q(member__email__iexact=q)
-        )
-    field = SORTS.get(sort.lstrip("-"), "created_at")
-    prefix = "-" if sort.startswith("-") else ""
-    return tickets.order_by(f"{prefix}{field}", f"{prefix}id")
+def ticket_search(tickets: QuerySet, q: str) -> QuerySet:
+    """Exact numbers, user names and e-mail; part of the subject, name or kana."""
+    q = q.strip()
+    if not q:
+        return tickets
+    return tickets.filter(
+        Q(number__iexact=q)
+        | Q(subject__icontains=q)
+        | Q(member__member_number__iexact=q)
+        | Q(member__name__icontains=q)
+        | Q(member__name_kana__icontains=q)
+        | Q(member__connection_username__iexact=q)
+        | Q(member__email__iexact=q)
+    )
 
 
 def ticket_detail(*, number: str) -> Ticket | None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +22,7 @@ from okbnet_portal.decorators import staff_required
 from okbnet_portal.errors import ApplicationError, error_messages
 
 from . import selectors, services
+from .filters import TicketFilter
 from .models import Ticket
 
 PAGE_SIZE = 25
@@ -109,17 +110,32 @@ def dashboard(request):
 def ticket_list(request):
     form = TicketFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    tickets = selectors.ticket_list(
-        status=filters.get("status", ""),
-        category=filters.get("category", ""),
-        assignee=filters.get("assignee", ""),
-        q=filters.get("q", ""),
-        sort=filters.get("sort") or "-created",
-        user=request.user,
-    )
+    tickets = TicketFilter(_filter_params(filters, request.user), queryset=selectors.staff_tickets()).qs
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})
     return render(request, "support/ticket_list.html", {"form": form, "page": page, "query": query})
+
+
+def _filter_params(filters: dict, user) -> QueryDict:
+    """The staff form's choices as the query parameters of the one ticket filter."""
+    params = {"q": filters.get("q", ""), "ordering": filters.get("sort") or "-created"}
+    status = filters.get("status", "")
+    if status == "open_any":
+        params["open"] = "true"
+    elif status:
+        params["status"] = status
+    if filters.get("category"):
+        params["category"] = filters["category"]
+    assignee = filters.get("assignee", "")
+    if assignee == "me":
+        params["assignee"] = user.get_username()
+    elif assignee == "none":
+        params["assignee"] = "none"
+    elif assignee == "attention":
+        params["needs_attention"] = "true"
+    query = QueryDict(mutable=True)
+    query.update(params)
+    return query
 
 
 class ActionForm(forms.Form):

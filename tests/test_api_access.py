@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from accounts.models import ClientAPIKey
@@ -83,7 +83,8 @@ def test_an_expired_key_is_a_401(method, path, body, scope):
     client, _obj = keyed(scopes=["read", "write"], expiry_date=timezone.now() - timedelta(seconds=1))
     response = call(client, method, path, body)
     assert response.status_code == 401
-    assert "expired" in response.json()["detail"]
+    with translation.override("ja"):  # the portal's default language
+        assert response.json()["detail"] == translation.gettext("This API key has expired.")
 
 
 @pytest.mark.parametrize("header", ["Api-Key nope.nope", "Api-Key ", "Bearer abc", "Api-Key abc"])

@@ -72,6 +72,23 @@ def test_it_filters_by_status_category_member_and_assignee(api, alice, charlie, 
     assert set(numbers(api.get(URL, {"assignee": "none"}))) == {a.number, b.number}
 
 
+def test_the_api_and_the_staff_list_share_one_filter_search_open_and_priorities(
+    api, alice, charlie, client, staff_user
+):
+    a = open_ticket(alice, category="op25b")
+    b = open_ticket(charlie, category="spam_report")
+    services.ticket_set_priority(ticket=b, priority=4, by=None)
+    services.ticket_change_status(ticket=a, status="resolved", by=None)
+    assert numbers(api.get(URL, {"q": alice.member_number})) == [a.number]
+    assert numbers(api.get(URL, {"open": "true"})) == [b.number]
+    assert set(numbers(api.get(URL, {"priority": [2, 4]}))) == {a.number, b.number}
+    client.force_login(staff_user)
+    page = client.get("/staff/tickets/", {"status": "open_any"}).content.decode()
+    assert b.number in page and a.number not in page
+    page = client.get("/staff/tickets/", {"q": alice.member_number}).content.decode()
+    assert a.number in page and b.number not in page
+
+
 def test_it_filters_by_a_created_range(api):
     old, new = open_ticket(), open_ticket()
     Ticket.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))

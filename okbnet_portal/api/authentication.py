@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework_api_key.permissions import KeyParser
@@ -87,9 +88,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         key = _verify(raw)
         if key is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
         if key.expiry_date is not None and key.expiry_date < timezone.now():
-            raise exceptions.AuthenticationFailed("This API key has expired.")
+            raise exceptions.AuthenticationFailed(_("This API key has expired."))
         return APIClient(key), key
 
     def authenticate_header(self, request) -> str:

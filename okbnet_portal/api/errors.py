@@ -37,8 +37,16 @@ def _as_api_exception(exc: Exception) -> Exception:
 def exception_handler(exc, context):
     response = drf_exception_handler(_as_api_exception(exc), context)
     if response is not None and isinstance(response.data, list):
-        response.data = {"detail": response.data}
+        # `ValidationError("message")`: the `Detail` shape, one string.
+        response.data = {"detail": " ".join(str(m) for m in response.data)}
     return response
+
+
+def bad_request(request, exception=None):
+    """handler400: JSON under /api/ (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("The request could not be read.")}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request, exception=None):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, gettext_lazy
@@ -24,6 +25,9 @@ from .authentication import principal_id
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# Printable ASCII with at least one visible character (what the schema documents, checked as is).
+KEY_PATTERN = r"^[ -~]*[!-~][ -~]*$"
+_KEY = re.compile(KEY_PATTERN)
 
 
 class IdempotencyKeyReused(exceptions.APIException):
@@ -45,11 +49,11 @@ def idempotent(handler):
         key = request.headers.get(HEADER)
         if key is None:
             return handler(view, request, *args, **kwargs)
-        key = key.strip()
-        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        if len(key) > MAX_KEY_LENGTH or not _KEY.fullmatch(key):
             raise exceptions.ValidationError(
-                {HEADER: [gettext("Send 1 to %(max)d printable characters.") % {"max": MAX_KEY_LENGTH}]}
+                {HEADER: [gettext("Send 1 to %(max)d printable ASCII characters.") % {"max": MAX_KEY_LENGTH}]}
             )
+        key = key.strip()
         principal = principal_id(request.user)
         print_ = fingerprint(request)
         with transaction.atomic():

@@ -1,6 +1,8 @@
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -38,7 +40,31 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def _bounded(self, request, name: str, maximum: int | None) -> None:
+        """`page` and `page_size` are whole numbers from 1 (page_size at most 100): else a field error,
+        as the schema says (DRF would silently fall back to a default)."""
+        raw = request.query_params.get(name)
+        if raw is None:
+            return
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
+            if maximum is None:
+                message = gettext("Send a whole number from 1.")
+            else:
+                message = gettext("Send a whole number from 1 to %(max)d.") % {"max": maximum}
+            raise ValidationError({name: [message]})
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+                parameter["description"] = f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
+        return parameters
+
     def paginate_queryset(self, queryset, request, view=None):
+        self._bounded(request, self.page_query_param, None)
+        self._bounded(request, self.page_size_query_param, self.max_page_size)
         page_size = self.get_page_size(request)
         if (
             page_size
