@@ -13,7 +13,7 @@ from support.views import staff_required
 
 from . import abuse
 from .abuse_forms import EnforcementForm, SpamReportForm
-from .models import EnforcementAction, SpamReport
+from .models import EnforcementAction, SpamReport, Ticket
 
 PAGE_SIZE = 25
 
@@ -100,3 +100,19 @@ def member_page(request, member_number: str):
         "actions": EnforcementAction.objects.filter(member=member).select_related("ticket", "evidence_ticket"),
     }
     return render(request, "support/abuse/member.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def desk(request):
+    """The landing page of the abuse desk: what is waiting, and the tools."""
+    open_reports = Ticket.objects.filter(category=Ticket.Category.SPAM_REPORT).exclude(
+        status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED]
+    )
+    context = {
+        "open_reports": open_reports.count(),
+        "suspended": Member.objects.filter(status=Member.Status.SUSPENDED).count(),
+        "recent_reports": SpamReport.objects.select_related("member", "ticket")[:10],
+        "recent_actions": EnforcementAction.objects.select_related("member", "ticket")[:10],
+    }
+    return render(request, "support/abuse/desk.html", context)

@@ -2,14 +2,16 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Member, PlanChangeRequest
+from accounts.phones import looks_like_phone, phone_key
 from mailsettings import op25b, stats
 from network.selectors import pool_usage
 
+from . import sla
 from .models import EnforcementAction, Ticket
 
 SORTS = {
@@ -18,13 +20,14 @@ SORTS = {
     "priority": "priority",
     "number": "id",
     "status": "status",
+    "due": "sla_next_due",  # time left against the SLA (support.sla)
 }
 
 
 def ticket_list(
     *, status: str = "", category: str = "", assignee: str = "", q: str = "", sort: str = "-created", user=None
 ) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.select_related("member", "assignee")
+    tickets = Ticket.objects.select_related("member", "assignee").annotate(sla_next_due=sla.next_due_expression())
     if status == "open_any":
         tickets = tickets.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
     elif status:
@@ -37,9 +40,11 @@ def ticket_list(
         tickets = tickets.filter(assignee__isnull=True)
     elif assignee == "attention":
         tickets = tickets.filter(needs_attention=True)
+    elif assignee == "waiting":
+        tickets = tickets.filter(awaiting_staff=True).exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
     if q:
         q = q.strip()
-        tickets = tickets.filter(
+        condition = (
             Q(number__iexact=q)
             | Q(subject__icontains=q)
             | Q(member__member_number__iexact=q)
@@ -48,9 +53,13 @@ def ticket_list(
             | Q(member__connection_username__iexact=q)
             | Q(member__email__iexact=q)
         )
+        if looks_like_phone(q):
+            condition |= Q(member__phone_key=phone_key(q))
+        tickets = tickets.filter(condition)
     field = SORTS.get(sort.lstrip("-"), "created_at")
-    prefix = "-" if sort.startswith("-") else ""
-    return tickets.order_by(f"{prefix}{field}", f"{prefix}id")
+    descending = sort.startswith("-")
+    order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return tickets.order_by(order, "-id" if descending else "id")
 
 
 def ticket_detail(*, number: str) -> Ticket | None:
@@ -81,6 +90,10 @@ def dashboard(*, days: int = 14) -> dict:
         "by_status": [(s, label, by_status.get(s, 0)) for s, label in Ticket.Status.choices],
         "by_category": [(c, label, by_category.get(c, 0)) for c, label in Ticket.Category.choices],
         "needs_attention": Ticket.objects.filter(needs_attention=True).count(),
+        "waiting_on_staff": Ticket.objects.filter(awaiting_staff=True)
+        .exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+        .count(),
+        "sla_breached": sla.breached_count(),
         "requests_per_day": requests_per_day,
         "requests_by_status": dict(PlanChangeRequest.objects.values_list("status").annotate(n=Count("id")).order_by()),
         "verdicts": stats.verdict_counts(days=days, verdicts=verdict_codes),
@@ -148,3 +161,42 @@ def ticket_with_events(*, number: str) -> Ticket | None:
 
 def open_ticket_rows_of(member_id: int) -> QuerySet:
     return ticket_rows().filter(member_id=member_id).exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+
+
+# --- The staff member screen (support.member_screen) and the member summary of the ticket page ---
+
+
+def staff_member(*, member_number: str) -> Member | None:
+    return (
+        Member.objects.select_related("plan", "plan__fixed_variant", "user").filter(member_number=member_number).first()
+    )
+
+
+def member_summary(member: Member) -> dict:
+    """What an agent needs in front of them about a member (a fixed number of queries): the saved
+    setups with their verdicts now, the plan-change requests, the last enforcement actions."""
+    from mailsettings.selectors import mail_setups_with_verdicts
+
+    return {
+        "member": member,
+        "setups": mail_setups_with_verdicts(member),
+        "plan_requests": list(
+            PlanChangeRequest.objects.filter(member=member).select_related("target_plan", "ticket")[:10]
+        ),
+        "enforcement": list(
+            EnforcementAction.objects.filter(member=member).select_related("ticket", "created_by_user")[:10]
+        ),
+    }
+
+
+def member_screen(member: Member) -> dict:
+    """The whole member screen: the summary, DNS facts of their domains, their recent tickets."""
+    from mailsettings.selectors import member_dns_facts
+
+    tickets = list(Ticket.objects.filter(member=member).select_related("assignee").order_by("-updated_at", "-id")[:20])
+    return {
+        **member_summary(member),
+        "dns_facts": member_dns_facts(member),
+        "tickets": tickets,
+        "ticket_count": Ticket.objects.filter(member=member).count(),
+    }

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import APIException
@@ -20,8 +21,8 @@ from accounts import services as plan_changes
 from accounts.models import PlanChangeRequest
 from network import selectors as network_selectors
 
-from . import selectors, services
-from .models import Ticket
+from . import canned, selectors, services, sla
+from .models import CannedReply, Ticket
 
 PAGE_SIZE = 25
 
@@ -44,7 +45,7 @@ class TicketFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        help_text=_("Ticket number, subject, member number, name, kana, user name or e-mail"),
+        help_text=_("Ticket number, subject, member number, name, kana, user name, e-mail or phone"),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -57,7 +58,13 @@ class TicketFilterForm(forms.Form):
     assignee = forms.ChoiceField(
         label=_("Assignee"),
         required=False,
-        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Unassigned")), ("attention", _("Needs a person"))],
+        choices=[
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Unassigned")),
+            ("attention", _("Needs a person")),
+            ("waiting", _("Waiting on staff")),
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -67,6 +74,7 @@ class TicketFilterForm(forms.Form):
             ("created", _("Oldest first")),
             ("-updated", _("Recently updated")),
             ("-priority", _("Highest priority")),
+            ("due", _("Least time left")),
             ("status", _("Status")),
         ],
     )
@@ -124,7 +132,9 @@ def ticket_list(request):
     )
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})
-    return render(request, "support/ticket_list.html", {"form": form, "page": page, "query": query})
+    now = timezone.now()
+    rows = [(t, sla.clock(t, now=now)) for t in page]
+    return render(request, "support/ticket_list.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
 class ActionForm(forms.Form):
@@ -144,24 +154,37 @@ def _get_ticket(number: str) -> Ticket:
     return ticket
 
 
+def _reply_draft(request, ticket: Ticket) -> tuple[str, str]:
+    """The reply box's text: a canned reply filled for this ticket's member, when one was chosen."""
+    choice = request.GET.get("canned", "")
+    reply_id, _sep, language = choice.partition(":")
+    if not reply_id.isdigit():
+        return "", ""
+    reply = CannedReply.objects.filter(pk=int(reply_id), is_active=True).first()
+    if reply is None:
+        return "", ""
+    language = "en" if language == "en" else "ja"
+    return canned.canned_reply_text(reply=reply, ticket=ticket, language=language), choice
+
+
 @staff_required
 @require_GET
 def ticket_detail(request, number: str):
     ticket = _get_ticket(number)
     member = ticket.member
-    requests = (
-        list(PlanChangeRequest.objects.filter(member=member).select_related("target_plan", "ticket")[:10])
-        if member
-        else []
-    )
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+    draft, chosen = _reply_draft(request, ticket)
     return render(
         request,
         "support/ticket_detail.html",
         {
             "ticket": ticket,
-            "member": member,
-            "plan_requests": requests,
+            **(selectors.member_summary(member) if member else {"member": None}),
+            "clock": sla.clock(ticket),
+            "canned_replies": canned.canned_replies_for(ticket),
+            "canned_chosen": chosen,
+            "draft": draft,
+            "placeholders": canned.PLACEHOLDERS,
             "events": ticket.events.select_related("actor_user"),
             "staff": staff,
             "transitions": [

@@ -1,0 +1,112 @@
+"""Staff: find a member in one step (/staff/members/?q=) and the member screen
+(/staff/members/<member_number>/). Thin: the API's search (accounts.selectors.member_search),
+support.selectors for the screen, accounts.services for a plan-change request.
+
+The screen is a list of sections, one template include each (MEMBER_SCREEN_SECTIONS): another
+app adds its own section (e.g. the RADIUS state) by appending a template name.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import APIException
+
+from accounts import selectors as member_selectors
+from accounts import services as plan_changes
+
+from . import selectors, sla
+from .views import staff_required
+
+PAGE_SIZE = 25
+
+MEMBER_SCREEN_SECTIONS = [
+    "support/member_screen/_contract.html",
+    "support/member_screen/_enforcement.html",
+    "support/member_screen/_mail_setups.html",
+    "support/member_screen/_dns.html",
+    "support/member_screen/_tickets.html",
+    "support/member_screen/_plan_requests.html",
+]
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a member"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Member number, connection user name (also the one before a plan change), e-mail, "
+            "phone number in any format, fixed IP address, or part of the name or kana"
+        ),
+    )
+
+
+def error_text(exc: APIException) -> str:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        return " ".join(str(m) for msgs in detail.values() for m in (msgs if isinstance(msgs, list) else [msgs]))
+    if isinstance(detail, list):
+        return " ".join(str(m) for m in detail)
+    return str(detail)
+
+
+@staff_required
+@require_GET
+def member_search(request):
+    form = MemberSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    page = None
+    if query:
+        rows = member_selectors.member_search(member_selectors.member_rows(), query)
+        if isinstance(rows, list) and len(rows) == 1:
+            return redirect("staff-member", member_number=rows[0]["member_number"])
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "support/member_search.html", {"form": form, "page": page, "query": query})
+
+
+def _get_member(member_number: str):
+    member = selectors.staff_member(member_number=member_number)
+    if member is None:
+        raise Http404
+    return member
+
+
+@staff_required
+@require_GET
+def member_detail(request, member_number: str):
+    member = _get_member(member_number)
+    data = selectors.member_screen(member)
+    now = timezone.now()
+    ticket_rows = [(t, sla.clock(t, now=now)) for t in data["tickets"]]
+    return render(
+        request,
+        "support/member_screen.html",
+        {
+            **data,
+            "ticket_rows": ticket_rows,
+            "sections": MEMBER_SCREEN_SECTIONS,
+            "fixed_target": plan_changes.fixed_target_for(member),
+            "open_request": plan_changes.open_request_for(member),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def member_plan_change(request, member_number: str):
+    """Request the fixed-IP variant for the member on the phone (the same service as their page)."""
+    member = _get_member(member_number)
+    try:
+        change = plan_changes.plan_change_request(member=member, by=request.user)
+    except APIException as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request, _("Plan change requested. Ticket %(ticket)s follows it.") % {"ticket": change.ticket.number}
+        )
+    return redirect("staff-member", member_number=member.member_number)
