@@ -123,8 +123,7 @@ def member_search(rows: QuerySet, query: str) -> QuerySet | list[dict]:
 
 def member_phone_search(rows: QuerySet, phone: str) -> QuerySet:
     """The caller look-up (`?phone=`, /staff/calls/?number=): only the phone, in any format."""
-    key = phone_key(phone)
-    if len(key) < 2:
+    if not looks_like_phone(phone):
         return rows.none()
     return rows.filter(member_phone_filter(phone))
 
