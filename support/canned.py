@@ -70,6 +70,12 @@ def canned_reply_text(*, reply: CannedReply, ticket: Ticket, language: str) -> s
 
 
 def canned_replies_for(ticket: Ticket) -> list[CannedReply]:
-    """Offered replies, the ticket's category first."""
-    replies = list(CannedReply.objects.filter(is_active=True))
-    return sorted(replies, key=lambda r: (r.category != ticket.category and bool(r.category), r.sort_order, r.title))
+    """Offered replies: the ticket's category first, then the general ones, then the others."""
+
+    def rank(reply: CannedReply) -> int:
+        if reply.category == ticket.category:
+            return 0
+        return 1 if not reply.category else 2
+
+    replies = CannedReply.objects.filter(is_active=True)
+    return sorted(replies, key=lambda r: (rank(r), r.sort_order, r.title))

@@ -132,9 +132,14 @@ def ticket_list(request):
     )
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})
+    query_without_sort = urlencode({k: v for k, v in filters.items() if v and k != "sort"})
     now = timezone.now()
     rows = [(t, sla.clock(t, now=now)) for t in page]
-    return render(request, "support/ticket_list.html", {"form": form, "page": page, "rows": rows, "query": query})
+    return render(
+        request,
+        "support/ticket_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query, "query_without_sort": query_without_sort},
+    )
 
 
 class ActionForm(forms.Form):

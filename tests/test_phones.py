@@ -71,9 +71,7 @@ def test_the_api_search_finds_by_every_key(api, staff_user):
     from accounts import services as plan_changes
     from accounts.models import PlanChangeRequest
 
-    member = MemberFactory(
-        phone="0859-00-0001", email="Taro@Example.jp", connection_username="okbf1000001", user=None
-    )
+    member = MemberFactory(phone="0859-00-0001", email="Taro@Example.jp", connection_username="okbf1000001", user=None)
     Member.objects.filter(pk=member.pk).update(fixed_ip="203.0.113.77")
     request = plan_changes.plan_change_request(member=member, by=staff_user)
     PlanChangeRequest.objects.filter(pk=request.pk).update(old_connection_username="okb1000001")
