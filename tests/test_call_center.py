@@ -193,7 +193,7 @@ def test_staff_request_the_fixed_ip_plan_for_the_caller(client, staff_user, taro
     assert request.ticket.number in response.content.decode()
     response = client.post(reverse("staff-member-plan-change", args=["M1000001"]), follow=True)
     assert PlanChangeRequest.objects.filter(member=taro).count() == 1  # a second one is refused, with a message
-    assert list(response.context["messages"])[0].level_tag == "error"
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
 
 
 def test_the_ticket_page_shows_the_same_member_summary(client, staff_user, taro):
