@@ -54,14 +54,14 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     # Conversations: the member wrote last (an inquiry or a reply) and nobody at OKBNET has answered.
-    awaiting_staff = models.BooleanField(_("waiting on staff"), default=False)
+    awaiting_staff = models.BooleanField(_("waiting on staff"), db_default=False)
     # SLA (support.sla): deadlines in business hours from the targets of the category and priority,
     # moved on by the business time the ticket spent waiting on the member (`pending`).
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True, db_index=True)
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     sla_paused_since = models.DateTimeField(_("clock paused since"), null=True, blank=True)
-    sla_paused_minutes = models.PositiveIntegerField(_("business minutes paused"), default=0)
+    sla_paused_minutes = models.PositiveIntegerField(_("business minutes paused"), db_default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

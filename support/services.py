@@ -74,6 +74,7 @@ def ticket_open(
             priority=priority,
             created_by=actor_name(by),
             awaiting_staff=by_member,
+            sla_paused_minutes=0,
         )
         year = timezone.localdate(ticket.created_at).year
         ticket.number = f"T-{year}-{ticket.pk:06d}"

@@ -88,7 +88,7 @@ def test_the_member_screen_shows_what_an_agent_needs(client, staff_user, taro):
         "member-requests",
     ):
         assert f'id="{section}"' in body, section
-    assert taro.plan.name in body and f"¥{taro.plan.monthly_fee}" in body
+    assert taro.plan.name in body and f"月額 {taro.plan.monthly_fee} 円" in body
     assert "自宅のPC" in body and 'data-verdict="affected_use_okbnet_gateway"' in body
     assert "Thunderbird" in body
     assert "example-own.jp" in body and response.context["dns_facts"][0]["state"] == "never_checked"

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ticket',
             name='awaiting_staff',
-            field=models.BooleanField(default=False, verbose_name='waiting on staff'),
+            field=models.BooleanField(db_default=False, verbose_name='waiting on staff'),
         ),
         migrations.AddField(
             model_name='ticket',
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ticket',
             name='sla_paused_minutes',
-            field=models.PositiveIntegerField(default=0, verbose_name='business minutes paused'),
+            field=models.PositiveIntegerField(db_default=0, verbose_name='business minutes paused'),
         ),
         migrations.AddField(
             model_name='ticket',
