@@ -148,3 +148,12 @@ def test_a_staff_reply_is_emailed_to_the_member_with_a_link_by_the_worker(celery
     assert "ポート587をお使いください。" in message.body and "内部メモ" not in message.body
     link = f"https://portal.okbnet.ne.jp/mypage/tickets/{ticket.number}/"
     assert link in message.body and link in message.alternatives[0][0]
+
+
+def test_only_members_open_inquiries(client, alice, staff_user):
+    url = reverse("my-ticket-new")
+    assert client.get(url).status_code == 302  # anonymous: log in first
+    client.force_login(staff_user)  # staff have no member record: nothing to open an inquiry for
+    assert client.get(url).status_code == 404
+    assert open_inquiry(client).status_code == 404
+    assert not Ticket.objects.exists()
