@@ -114,7 +114,8 @@ def member_search(rows: QuerySet, query: str) -> QuerySet | list[dict]:
     if query.isascii() or looks_like_phone(query):  # keys are ASCII (or a full-width phone number)
         exact_rows = rows.filter(member_exact_filter(query)).order_by()
         if query.isascii():
-            exact_rows = exact_rows.union(rows.filter(member_old_username_filter(query)).order_by())
+            # UNION ALL: no member is in both branches (their old user name is not their current one).
+            exact_rows = exact_rows.union(rows.filter(member_old_username_filter(query)).order_by(), all=True)
         exact = list(exact_rows.order_by("member_number")[:EXACT_LIMIT])
         if exact:
             return exact
