@@ -78,10 +78,15 @@ def activate(request):
 def mypage(request):
     """The member's own page. Sections are built here and rendered in clear template blocks."""
     member = member_for_user(request.user)
+    plan_requests = list(member.plan_change_requests.select_related("target_plan", "ticket")[:5])
     context = {
         "member": member,
         "setups": mail_setups_with_verdicts(member),
-        "plan_requests": list(member.plan_change_requests.select_related("target_plan", "ticket")[:5]),
+        "plan_requests": plan_requests,
+        # At most one request is open, and it is the newest.
+        "can_change_plan": services.plan_change_offered(
+            member=member, open_request=plan_requests[0] if plan_requests else None
+        ),
         "tickets": list(member_tickets(member=member)[:5]),
     }
     return render(request, "accounts/mypage.html", context)

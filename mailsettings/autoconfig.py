@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 
 from accounts.models import Member
+from okbnet_portal.errors import InvalidInput
 
 from . import op25b
 from .models import MailSetup
@@ -21,6 +22,7 @@ from .models import MailSetup
 # the provider's published names, kept here so both formats say the same.
 IMAP = {"prefix": "imap", "port": 993, "socket": "SSL"}
 POP3 = {"prefix": "pop", "port": 995, "socket": "SSL"}
+THUNDERBIRD_SOCKET = {op25b.Security.STARTTLS: "STARTTLS", op25b.Security.SSL: "SSL"}  # its socketType words
 PROFILE_NAMESPACE = uuid.UUID("5b0c6a52-4f0e-4d7e-9a4c-0b4f8a25b0c1")
 
 
@@ -36,7 +38,7 @@ def domain_of(address: str) -> str | None:
     """The domain of a well-formed address, lower-cased; None otherwise."""
     try:
         inputs = op25b.clean_inputs({"ip_type": "dynamic", "sending_via": "none", "okbnet_address": address})
-    except op25b.InvalidInputs:
+    except InvalidInput:
         return None
     return inputs.okbnet_address.rsplit("@", 1)[1] if inputs.okbnet_address else None
 
@@ -59,9 +61,8 @@ def thunderbird_config(domain: str) -> bytes:
 
     for kind, incoming in (("imap", IMAP), ("pop3", POP3)):
         server("incomingServer", kind, f"{incoming['prefix']}.{domain}", incoming["port"], incoming["socket"])
-    gateway = op25b.gateway_host(f"x@{domain}")
-    server("outgoingServer", "smtp", gateway, 587, "STARTTLS")
-    server("outgoingServer", "smtp", gateway, 465, "SSL")
+    for outgoing in op25b.okbnet_servers(f"x@{domain}"):
+        server("outgoingServer", "smtp", outgoing["host"], outgoing["port"], THUNDERBIRD_SOCKET[outgoing["security"]])
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -74,6 +75,7 @@ def apple_mobileconfig(setup: MailSetup, *, username: str) -> bytes:
     profile_uuid = uuid.uuid5(PROFILE_NAMESPACE, f"setup:{setup.pk}")
     payload_uuid = uuid.uuid5(PROFILE_NAMESPACE, f"setup:{setup.pk}:mail")
     identifier = f"jp.ne.okbnet.portal.mail.{setup.pk}"
+    outgoing = op25b.okbnet_servers(address)[0]  # the specified setting
     mail = {
         "PayloadType": "com.apple.mail.managed",
         "PayloadVersion": 1,
@@ -88,8 +90,8 @@ def apple_mobileconfig(setup: MailSetup, *, username: str) -> bytes:
         "IncomingMailServerUseSSL": True,
         "IncomingMailServerAuthentication": "EmailAuthPassword",
         "IncomingMailServerUsername": username,
-        "OutgoingMailServerHostName": op25b.gateway_host(address),
-        "OutgoingMailServerPortNumber": 587,
+        "OutgoingMailServerHostName": outgoing["host"],
+        "OutgoingMailServerPortNumber": outgoing["port"],
         "OutgoingMailServerUseSSL": True,
         "OutgoingMailServerAuthentication": "EmailAuthPassword",
         "OutgoingMailServerUsername": username,

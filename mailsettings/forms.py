@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from okbnet_portal.errors import InvalidInput, form_add_error
+
 from . import op25b, services
 from .models import MailProgram
 
@@ -71,7 +73,6 @@ class QuickCheckForm(forms.Form):
         help_text=_("For example taro@okbnet.ne.jp, or your own domain hosted by OKBNET."),
     )
 
-    SENDER_FIELDS = ("port",)
     PROVIDER_FIELDS = ("provider_submission", "provider_host", "provider_domain")
 
     def clean(self):
@@ -87,10 +88,8 @@ class QuickCheckForm(forms.Form):
                 data.pop(name, None)
         try:
             self.inputs = op25b.clean_inputs(data)
-        except op25b.InvalidInputs as exc:
-            for name, messages in exc.errors.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
+        except InvalidInput as exc:
+            form_add_error(self, exc)
         return self.cleaned_data
 
 
@@ -111,7 +110,6 @@ class MailSetupForm(QuickCheckForm):
         help_text=_("The part after @ of the address you use with that provider, for example example.co.jp."),
     )
 
-    PROVIDER_FIELDS = ("provider_submission", "provider_host", "provider_domain")
     field_order = (
         "label",
         "mail_program",

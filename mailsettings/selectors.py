@@ -86,12 +86,6 @@ def member_dns_facts(member) -> list[dict[str, Any]]:
     return facts
 
 
-def okbnet_dns_facts() -> dict[str, Any]:
-    """OKBNET's own domain, checked like a member's (gw, MX, SPF for the relays): for staff pages.
-    Queue a fresh check with services.dns_check_request(domain=settings.OKBNET_MAIL_DOMAIN, kind="own_domain")."""
-    return dns_facts(domain=settings.OKBNET_MAIL_DOMAIN, kind=DnsCheck.Kind.OWN_DOMAIN)
-
-
 def provider_source_text(source: str | None) -> str:
     """Where the verdict's provider_submission came from, in words."""
     return {

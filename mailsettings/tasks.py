@@ -1,8 +1,6 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services
-
 
 @shared_task(
     name="mailsettings.run_dns_check",
@@ -15,4 +13,6 @@ from . import services
 )
 def run_dns_check(check_id: int) -> None:
     """Run one queued DNS check. Idempotent: a check that is not claimable is left alone."""
+    from . import services
+
     services.dns_check_run(check_id=check_id)

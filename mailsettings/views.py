@@ -26,7 +26,7 @@ def check(request):
     verdict = provider_facts = own_domain_facts = None
     routes = []
     if submitted and form.is_valid():
-        verdict, provider_facts = services.verdict_with_facts(form.inputs)
+        verdict, provider_facts = services.verdict_give(form.inputs, counted=True)
         routes = mail_route(form.inputs, verdict)
         own_domain = selectors.own_domain_of(form.inputs.okbnet_address)
         if own_domain:

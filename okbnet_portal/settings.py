@@ -272,6 +272,11 @@ elif _IS_REDIS_BROKER:
         # How often kombu looks for unacked messages of dead workers to restore (seconds).
         "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
         "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+        # A broker that is down must not hold up a page (okbnet_portal.enqueue): connect fails
+        # within 2 s (a black-holed host) or at once (refused), and is not retried on publish.
+        # The worker's own reconnect loop is separate (broker_connection_retry).
+        "socket_connect_timeout": 2,
+        "max_retries": 0,
     }
 CELERY_RESULT_BACKEND = env_str(
     "CELERY_RESULT_BACKEND",
@@ -290,6 +295,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # visibility timeout, and the task is idempotent, so the work is done exactly once.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-plan-changes": {
         "task": "accounts.sweep_plan_changes",

@@ -14,15 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.exceptions import APIException
 
 from accounts import selectors as member_selectors
 from accounts.models import Member
+from okbnet_portal.decorators import staff_required
+from okbnet_portal.errors import ApplicationError, form_add_error
 
 from . import services
-from .member_screen import error_text
 from .models import Ticket
-from .views import staff_required
 
 
 @staff_required
@@ -80,8 +79,8 @@ def ticket_new(request):
                 priority=data["priority"],
                 by=request.user,
             )
-        except APIException as exc:
-            form.add_error(None, error_text(exc))
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Ticket %(ticket)s opened.") % {"ticket": ticket.number})
             return redirect("staff-ticket", number=ticket.number)

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.exceptions import APIException
 
 from accounts import selectors as member_selectors
 from accounts import services as plan_changes
+from okbnet_portal.decorators import staff_required
+from okbnet_portal.errors import ApplicationError, error_messages
 
 from . import selectors, sla
-from .views import staff_required
 
 PAGE_SIZE = 25
 
@@ -43,15 +43,6 @@ class MemberSearchForm(forms.Form):
             "phone number in any format, fixed IP address, or part of the name or kana"
         ),
     )
-
-
-def error_text(exc: APIException) -> str:
-    detail = exc.detail
-    if isinstance(detail, dict):
-        return " ".join(str(m) for msgs in detail.values() for m in (msgs if isinstance(msgs, list) else [msgs]))
-    if isinstance(detail, list):
-        return " ".join(str(m) for m in detail)
-    return str(detail)
 
 
 def search_page(rows, number: int) -> tuple[list[dict], bool]:
@@ -113,8 +104,8 @@ def member_plan_change(request, member_number: str):
     member = _get_member(member_number)
     try:
         change = plan_changes.plan_change_request(member=member, by=request.user)
-    except APIException as exc:
-        messages.error(request, error_text(exc))
+    except ApplicationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(
             request, _("Plan change requested. Ticket %(ticket)s follows it.") % {"ticket": change.ticket.number}

@@ -10,12 +10,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.exceptions import APIException
 
 from accounts.selectors import member_for_user
+from okbnet_portal.errors import ApplicationError, form_add_error
 
 from . import selectors, services
-from .member_screen import error_text
 from .models import Ticket
 
 # What a member may ask about (spam reports and enforcement are opened by OKBNET).
@@ -72,7 +71,7 @@ def _render_ticket(request, ticket: Ticket, form: ReplyForm, status: int = 200):
     return render(
         request,
         "support/my_ticket.html",
-        {"ticket": ticket, "events": selectors.public_events(ticket), "form": form},
+        {"ticket": ticket, "events": ticket.events.public(), "form": form},
         status=status,
     )
 
@@ -91,8 +90,8 @@ def my_ticket_reply(request, number: str):
     if form.is_valid():
         try:
             services.ticket_member_reply(ticket=ticket, body=form.cleaned_data["body"], by=request.user)
-        except APIException as exc:
-            form.add_error(None, error_text(exc))
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Your answer has been sent."))
             return redirect("my-ticket", number=ticket.number)

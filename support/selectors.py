@@ -29,7 +29,7 @@ def ticket_list(
 ) -> QuerySet[Ticket]:
     tickets = Ticket.objects.select_related("member", "assignee").annotate(sla_next_due=sla.next_due_expression())
     if status == "open_any":
-        tickets = tickets.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+        tickets = tickets.unresolved()
     elif status:
         tickets = tickets.filter(status=status)
     if category:
@@ -41,7 +41,7 @@ def ticket_list(
     elif assignee == "attention":
         tickets = tickets.filter(needs_attention=True)
     elif assignee == "waiting":
-        tickets = tickets.filter(awaiting_staff=True).exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+        tickets = tickets.filter(awaiting_staff=True).unresolved()
     if q:
         q = q.strip()
         condition = (
@@ -90,9 +90,7 @@ def dashboard(*, days: int = 14) -> dict:
         "by_status": [(s, label, by_status.get(s, 0)) for s, label in Ticket.Status.choices],
         "by_category": [(c, label, by_category.get(c, 0)) for c, label in Ticket.Category.choices],
         "needs_attention": Ticket.objects.filter(needs_attention=True).count(),
-        "waiting_on_staff": Ticket.objects.filter(awaiting_staff=True)
-        .exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
-        .count(),
+        "waiting_on_staff": Ticket.objects.filter(awaiting_staff=True).unresolved().count(),
         "sla_breached": sla.breached_count(),
         "requests_per_day": requests_per_day,
         "requests_by_status": dict(PlanChangeRequest.objects.values_list("status").annotate(n=Count("id")).order_by()),
@@ -109,15 +107,6 @@ def member_tickets(*, member) -> QuerySet[Ticket]:
 def member_ticket(*, member, number: str) -> Ticket | None:
     """Scoped to the owner: another member's ticket number is a 404 (never their data)."""
     return Ticket.objects.filter(member=member, number=number).first()
-
-
-def public_events(ticket: Ticket):
-    """What the member may read: opening, status changes and public replies (no internal notes)."""
-    from .models import TicketEvent
-
-    return ticket.events.filter(
-        kind__in=[TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS, TicketEvent.Kind.PUBLIC_REPLY]
-    )
 
 
 def enforcement_notice(member: Member) -> EnforcementAction | None:
@@ -160,7 +149,7 @@ def ticket_with_events(*, number: str) -> Ticket | None:
 
 
 def open_ticket_rows_of(member_id: int) -> QuerySet:
-    return ticket_rows().filter(member_id=member_id).exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+    return ticket_rows().filter(member_id=member_id).unresolved()
 
 
 # --- The staff member screen (support.member_screen) and the member summary of the ticket page ---

@@ -4,33 +4,26 @@ transaction with the ticket row locked, and leaves an event (field, old, new, wh
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
 
 from accounts.models import Member
 from okbnet_portal.actors import Actor, actor_name, actor_user
-from okbnet_portal.api.errors import Conflict
 from okbnet_portal.emails import email_queue
+from okbnet_portal.errors import Conflict, InvalidInput
 from okbnet_portal.links import absolute_url
+from okbnet_portal.states import transition
 
 from . import sla
 from .models import Ticket, TicketEvent
 
 S = Ticket.Status
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.OPEN, S.PENDING, S.RESOLVED, S.CLOSED}),
-    S.OPEN: frozenset({S.PENDING, S.RESOLVED, S.CLOSED}),
-    S.PENDING: frozenset({S.OPEN, S.RESOLVED, S.CLOSED}),
-    S.RESOLVED: frozenset({S.OPEN, S.CLOSED}),
-    S.CLOSED: frozenset({S.OPEN}),
-}
 
 
 class TransitionNotAllowed(Conflict):
-    default_detail = _("This status change is not allowed.")
+    default_message = _("This status change is not allowed.")
 
 
 class TicketClosedToReplies(Conflict):
-    default_detail = _("This ticket is closed. Please open a new inquiry.")
+    default_message = _("This ticket is closed. Please open a new inquiry.")
 
 
 # A member's reply on a ticket in these statuses brings it back to the desk (the map must allow it).
@@ -64,7 +57,7 @@ def ticket_open(
 ) -> Ticket:
     """Open a ticket. `by_member`: the member wrote it (an inquiry from /mypage/), so it waits on staff."""
     if category not in Ticket.Category.values:
-        raise exceptions.ValidationError({"category": [_("Unknown category.")]})
+        raise InvalidInput({"category": [_("Unknown category.")]})
     with transaction.atomic():
         ticket = Ticket.objects.create(
             member=member,
@@ -91,13 +84,15 @@ def ticket_change_status(*, ticket: Ticket | int, status: str, by: Actor, note: 
         ticket = _locked(ticket)
         if status == ticket.status:
             return ticket
-        if status not in TRANSITIONS.get(ticket.status, ()):
-            raise TransitionNotAllowed(
-                _("A ticket cannot go from “%(old)s” to “%(new)s”.") % {"old": ticket.status, "new": status}
-            )
-        old = ticket.status
-        ticket.status = status
-        if status in (S.RESOLVED, S.CLOSED):
+        labels = dict(S.choices)
+        old = transition(
+            ticket,
+            to=status,
+            error=TransitionNotAllowed,
+            message=_("A ticket cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": labels.get(ticket.status, ticket.status), "new": labels.get(status, status)},
+        )
+        if status in Ticket.CLOSED_STATUSES:
             ticket.needs_attention = False
             ticket.awaiting_staff = False
         sla.on_status_change(ticket, old=old, new=status)
@@ -107,8 +102,8 @@ def ticket_change_status(*, ticket: Ticket | int, status: str, by: Actor, note: 
 
 
 def ticket_assign(*, ticket: Ticket | int, assignee, by: Actor) -> Ticket:
-    if assignee is not None and not assignee.is_staff:
-        raise exceptions.ValidationError({"assignee": [_("Only staff can be assigned.")]})
+    if assignee is not None and not (assignee.is_active and assignee.is_staff):
+        raise InvalidInput({"assignee": [_("Only active staff can be assigned.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.assignee_id == (assignee.pk if assignee else None):
@@ -129,7 +124,7 @@ def ticket_assign(*, ticket: Ticket | int, assignee, by: Actor) -> Ticket:
 
 def ticket_set_priority(*, ticket: Ticket | int, priority: int, by: Actor) -> Ticket:
     if priority not in Ticket.Priority.values:
-        raise exceptions.ValidationError({"priority": [_("Unknown priority.")]})
+        raise InvalidInput({"priority": [_("Unknown priority.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.priority == priority:
@@ -147,7 +142,7 @@ def ticket_set_priority(*, ticket: Ticket | int, priority: int, by: Actor) -> Ti
 def _clean_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise exceptions.ValidationError({"body": [_("Write something first.")]})
+        raise InvalidInput({"body": [_("Write something first.")]})
     return body
 
 
@@ -203,7 +198,7 @@ def ticket_member_reply(*, ticket: Ticket | int, body: str, by: Actor) -> Ticket
         ticket.awaiting_staff = True
         ticket.save(update_fields=["awaiting_staff", "updated_at"])
         reopen = MEMBER_REPLY_REOPENS.get(ticket.status)
-        if reopen and reopen in TRANSITIONS[ticket.status]:
+        if reopen and reopen in Ticket.TRANSITIONS[ticket.status]:
             ticket_change_status(ticket=ticket, status=reopen, by=by, note=_("The member replied."))
     return event
 
@@ -243,13 +238,12 @@ def ticket_resolve_by_system(*, ticket: Ticket | int, note: str = "", by: Actor 
     """The system finished the work the ticket was opened for."""
     with transaction.atomic():
         ticket = _locked(ticket)
-        if ticket.status in (S.RESOLVED, S.CLOSED):
+        if ticket.status in Ticket.CLOSED_STATUSES:
             return ticket
         return ticket_change_status(ticket=ticket, status=S.RESOLVED, by=by, note=note)
 
 
 __all__ = [
-    "TRANSITIONS",
     "TransitionNotAllowed",
     "ticket_assign",
     "ticket_change_status",

@@ -24,7 +24,7 @@ TZ = ZoneInfo("Asia/Tokyo")
 OPENS = datetime.time(9, 0)
 CLOSES = datetime.time(18, 0)
 DAY_MINUTES = (CLOSES.hour * 60 + CLOSES.minute) - (OPENS.hour * 60 + OPENS.minute)
-CLOSED_STATUSES = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
+CLOSED_STATUSES = Ticket.CLOSED_STATUSES
 
 
 @lru_cache(maxsize=32)

@@ -1,44 +1,28 @@
 """Staff screens under /staff/: dashboard, ticket list, ticket page with actions. Thin: they
 call support.selectors for reads and the services for every write."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.exceptions import APIException
 
 from accounts import services as plan_changes
 from accounts.models import PlanChangeRequest
 from network import selectors as network_selectors
+from okbnet_portal.decorators import staff_required
+from okbnet_portal.errors import ApplicationError, error_messages
 
 from . import canned, selectors, services, sla
 from .models import CannedReply, Ticket
 
 PAGE_SIZE = 25
-
-
-def staff_required(view):
-    """Anonymous visitors go to the log-in page; logged-in non-staff get a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class TicketFilterForm(forms.Form):
@@ -192,9 +176,7 @@ def ticket_detail(request, number: str):
             "placeholders": canned.PLACEHOLDERS,
             "events": ticket.events.select_related("actor_user"),
             "staff": staff,
-            "transitions": [
-                (s, label) for s, label in Ticket.Status.choices if s in services.TRANSITIONS[ticket.status]
-            ],
+            "transitions": [(s, label) for s, label in Ticket.Status.choices if s in Ticket.TRANSITIONS[ticket.status]],
             "priorities": Ticket.Priority.choices,
         },
     )
@@ -224,11 +206,8 @@ def ticket_action(request, number: str):
             if plan_change is None:
                 raise Http404
             plan_changes.plan_change_retry(request=plan_change, by=by)
-    except APIException as exc:
-        detail = exc.detail
-        if isinstance(detail, dict):
-            detail = " ".join(str(m) for msgs in detail.values() for m in msgs)
-        messages.error(request, str(detail))
+    except ApplicationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(request, _("Saved."))
     return redirect("staff-ticket", number=number)
