@@ -91,8 +91,11 @@ def member_detail(request, member_number: str):
             **data,
             "ticket_rows": ticket_rows,
             "sections": MEMBER_SCREEN_SECTIONS,
-            "fixed_target": plan_changes.fixed_target_for(member),
-            "open_request": plan_changes.open_request_for(member),
+            "fixed_target": member.plan.fixed_variant,
+            # the one eligibility rule (accounts.services.plan_change_refusal) decides the button
+            "offer_plan_change": plan_changes.plan_change_offered(
+                member=member, open_request=plan_changes.open_request_for(member)
+            ),
         },
     )
 
