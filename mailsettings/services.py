@@ -181,14 +181,24 @@ def dns_check_request(*, domain: str, kind: str, force: bool = False) -> DnsChec
     return check
 
 
+def own_domain_keep_checked(*, domain: str) -> None:
+    """Queue a check of an own domain when nothing valid is stored: the page that shows it updates
+    itself when the worker is done. Nothing happens for "" or a name that is not a domain."""
+    if not domain:
+        return
+    try:
+        dns_check_request(domain=domain, kind=DnsCheck.Kind.OWN_DOMAIN)
+    except dnscheck.InvalidDomain:
+        return
+
+
 def _run(kind: str, domain: str) -> tuple[dict[str, Any], int | None, bool]:
     """(result JSON, TTL, whether DNS failed) of one check."""
     session = dnscheck.Session()
     if kind == DnsCheck.Kind.OWN_DOMAIN:
         own = dnscheck.own_domain_check(domain, session=session)
         data = own.to_dict()
-        records = [s.record for s in own.spf if s.record]
-        data["spf_suggestion"] = dnscheck.spf_suggestion(records[0] if records else None)
+        data["spf_suggestion"] = dnscheck.own_domain_spf_suggestion(own)
         data["relays"] = list(dnscheck.relay_addresses())
         data["queries"] = session.queries
         return data, own.ttl, own.error is not None

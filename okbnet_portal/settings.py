@@ -304,6 +304,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Expired refusal-list entries drop out of the Postfix tables within a minute.
     "network-export-refusal-tables": {"task": "network.export_refusal_tables", "schedule": 60.0},
+    # OKBNET's own mail domain on the dashboard (a stored result within its TTL is kept).
+    "mailsettings-check-okbnet-domain": {"task": "mailsettings.check_okbnet_domain", "schedule": 600.0},
     # Session-log uploads stored while the broker was down.
     "network-sweep-session-imports": {"task": "network.sweep_session_imports", "schedule": 300.0},
     # The dashboard's SPF status of OKBNET's relays.
@@ -323,6 +325,13 @@ OKBNET_DNS_NAMESERVERS = env_list("OKBNET_DNS_NAMESERVERS")
 OKBNET_RELAY_ADDRESSES = env_list("OKBNET_RELAY_ADDRESSES", ["203.0.113.25", "203.0.113.26", "2001:db8:25::25"])
 # The SPF include that authorises the relays (OKBNET publishes it); the advice tells members to add it.
 OKBNET_SPF_INCLUDE = env_str("OKBNET_SPF_INCLUDE", "_spf.okbnet.ne.jp")
+# What members' own domains point to (own-domain checks and the zone snippet); empty: derived
+# from OKBNET_MAIL_DOMAIN (mx.<domain>, autoconfig.<domain>, keys under <domain>, dmarc-reports@<domain>).
+OKBNET_MX_HOSTS = env_list("OKBNET_MX_HOSTS")
+OKBNET_DKIM_SELECTORS = env_list("OKBNET_DKIM_SELECTORS", ["okbnet"])
+OKBNET_DKIM_KEY_DOMAIN = env_str("OKBNET_DKIM_KEY_DOMAIN", "")
+OKBNET_AUTOCONFIG_HOST = env_str("OKBNET_AUTOCONFIG_HOST", "")
+OKBNET_DMARC_RUA = env_str("OKBNET_DMARC_RUA", "")
 # A member may ask for a DNS check again at most this often (per domain).
 OKBNET_DNS_RECHECK_SECONDS = env_int("OKBNET_DNS_RECHECK_SECONDS", 60)
 # ... and one client address may ask for at most this many checks an hour (all domains together).

@@ -4,6 +4,7 @@ call support.selectors for reads and the services for every write."""
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -15,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as plan_changes
 from accounts.models import PlanChangeRequest
+from mailsettings import selectors as mail_selectors
+from mailsettings import services as mail_services
 from network import selectors as network_selectors
 from okbnet_portal.decorators import staff_required
 from okbnet_portal.errors import ApplicationError, error_messages
@@ -87,6 +90,7 @@ def _bars(values: list[tuple[str, int]], *, width: int = 560, height: int = 120)
 @staff_required
 @require_GET
 def dashboard(request):
+    mail_services.own_domain_keep_checked(domain=settings.OKBNET_MAIL_DOMAIN)
     data = selectors.dashboard()
     per_day = [(d.strftime("%m/%d"), n) for d, n in data["requests_per_day"]]
     verdict_top = max(data["verdicts"].values(), default=0) or 1
@@ -97,7 +101,14 @@ def dashboard(request):
     return render(
         request,
         "support/dashboard.html",
-        {**data, "chart": _bars(per_day), "verdict_bars": verdicts, "spf": network_selectors.spf_status()},
+        {
+            **data,
+            "chart": _bars(per_day),
+            "verdict_bars": verdicts,
+            "spf": network_selectors.spf_status(),
+            # OKBNET's own mail domain, checked against live DNS like a member's (SPF, SRV, autoconfig …).
+            "own_domain": mail_selectors.own_domain_panel(settings.OKBNET_MAIL_DOMAIN),
+        },
     )
 
 
@@ -161,6 +172,8 @@ def _reply_draft(request, ticket: Ticket) -> tuple[str, str]:
 def ticket_detail(request, number: str):
     ticket = _get_ticket(number)
     member = ticket.member
+    if member:
+        mail_services.own_domain_keep_checked(domain=mail_selectors.own_domain_of(member.mail_address))
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
     draft, chosen = _reply_draft(request, ticket)
     return render(
@@ -178,6 +191,7 @@ def ticket_detail(request, number: str):
             "staff": staff,
             "transitions": [(s, label) for s, label in Ticket.Status.choices if s in Ticket.TRANSITIONS[ticket.status]],
             "priorities": Ticket.Priority.choices,
+            "own_domain": mail_selectors.member_own_domain_panel(member) if member else None,
         },
     )
 

@@ -144,3 +144,11 @@ def broker_down(settings):
         yield switch
     finally:
         switch.back()
+
+
+@pytest.fixture
+def okbnet_test_names(dns, settings):
+    """OKBNET's own names (mail domain, SPF include; MX, key, autoconfig host follow) in the test zones."""
+    settings.OKBNET_MAIL_DOMAIN = "okbnet.test"
+    settings.OKBNET_SPF_INCLUDE = "_spf.okbnet.test"
+    return dns
