@@ -307,17 +307,26 @@ class MemberFilter(django_filters.FilterSet):
 
 class MemberSearchInput(serializers.Serializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
 
 
 SEARCH_PARAMETER = OpenApiParameter(
     "search",
     {"type": "string", "maxLength": 100},
-    description="An exact member number, connection user name, e-mail (any case) or phone; else part of "
-    "the name or kana (three characters or more; shorter text matches the beginning).",
+    description="An exact member number, connection user name (current, or the one before a fixed-IP "
+    "change), e-mail (any case), phone number in any format or fixed IP address; else part of the name "
+    "or kana (three characters or more; shorter text matches the beginning).",
     examples=[
         OpenApiExample("Member number", value="M1000001"),
         OpenApiExample("Part of the kana", value="ヤマダ タ"),
     ],
+)
+PHONE_PARAMETER = OpenApiParameter(
+    "phone",
+    {"type": "string", "maxLength": 40},
+    description="Caller look-up: the phone number in any format (`0859-00-0001`, `0859000001` and "
+    "`+81859000001` are one number). Only the phone is matched.",
+    examples=[OpenApiExample("International form", value="+81859000001")],
 )
 
 
@@ -333,10 +342,12 @@ class MemberListView(GenericAPIView):
         operation_id="members_search",
         summary="Find a member",
         description="Search members for the caller on the phone. Exact look-ups (member number, connection "
-        "user name, e-mail, phone) and partial name/kana search, all through indexes. Ordered by member "
+        "user name old or new, e-mail, phone in any format, fixed IP) and partial name/kana search, all "
+        "through indexes; `phone` is the caller look-up of the phone system. Ordered by member "
         "number, paginated. Needs the `read` scope.",
         parameters=[
             SEARCH_PARAMETER,
+            PHONE_PARAMETER,
             OpenApiParameter("plan", {"type": "string", "maxLength": 40}, description="Plan code."),
         ],
         responses={200: MemberSerializer(many=True), **error_responses(*LIST_ERRORS)},
@@ -346,7 +357,10 @@ class MemberListView(GenericAPIView):
     def get(self, request):
         query = MemberSearchInput(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = selectors.member_search(self.filter_queryset(self.get_queryset()), query.validated_data["search"])
+        rows = self.filter_queryset(self.get_queryset())
+        if query.validated_data["phone"]:
+            rows = selectors.member_phone_search(rows, query.validated_data["phone"])
+        rows = selectors.member_search(rows, query.validated_data["search"])
         page = self.paginate_queryset(rows)
         return self.get_paginated_response([member_dict(r, english=is_english()) for r in page])
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from okbnet_portal.api.keys import ClientAPIKey  # noqa: F401 - a model of this app, kept with the API layer
 
+from .phones import PHONE_KEY_EXPRESSION
+
 
 class User(AbstractUser):
     """The log-in identity. Members log in with their connection user name or e-mail
@@ -72,6 +74,13 @@ class Member(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_kana = models.CharField(_("name (kana)"), max_length=100)
     phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    # The number in one comparable form (accounts.phones): what the search and caller look-up match.
+    phone_key = models.GeneratedField(
+        verbose_name=_("phone (digits)"),
+        expression=PHONE_KEY_EXPRESSION,
+        output_field=models.CharField(max_length=20),
+        db_persist=True,
+    )
     email = models.EmailField(_("contact e-mail"), db_index=True)
     connection_username = models.CharField(_("connection user name"), max_length=64, unique=True)
     mail_address = models.EmailField(_("OKBNET mail address"), blank=True)
@@ -90,7 +99,10 @@ class Member(models.Model):
         # Exact look-ups of the call-center search (accounts.selectors.member_search): the e-mail
         # case-insensitively. Partial name/kana search uses pg_trgm indexes made by migration 0005
         # on PostgreSQL only (SQLite scans).
-        indexes = [models.Index(Upper("email"), name="member_email_upper_idx")]
+        indexes = [
+            models.Index(Upper("email"), name="member_email_upper_idx"),
+            models.Index(fields=["phone_key"], name="member_phone_key_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_number} {self.name}"
@@ -137,7 +149,8 @@ class PlanChangeRequest(models.Model):
         ConnectionPlan, verbose_name=_("target plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
-    old_connection_username = models.CharField(_("old connection user name"), max_length=64, blank=True)
+    # Indexed: a caller may still give the user name they had before the change.
+    old_connection_username = models.CharField(_("old connection user name"), max_length=64, blank=True, db_index=True)
     new_connection_username = models.CharField(_("new connection user name"), max_length=64, blank=True)
     fixed_ip = models.GenericIPAddressField(_("fixed IP address"), null=True, blank=True)
     effective_date = models.DateField(_("applies from"))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import ConnectionPlan, Member, PlanChangeRequest, User
+from .phones import looks_like_phone, phone_key
 
 
 def member_for_user(user: User) -> Member:
@@ -53,9 +56,34 @@ MEMBER_ROW_FIELDS = (
 )
 
 
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def member_old_username_filter(query: str) -> Q:
+    """Members who had this connection user name before a fixed-IP change (a semi-join on the
+    index of PlanChangeRequest.old_connection_username)."""
+    return Q(pk__in=PlanChangeRequest.objects.filter(old_connection_username=query).values("member_id"))
+
+
+def member_phone_filter(query: str) -> Q:
+    """The caller look-up: the phone number in any format (accounts.phones)."""
+    return Q(phone_key=phone_key(query))
+
+
 def member_exact_filter(query: str) -> Q:
-    """Member number, connection user name, e-mail (any case) or phone: b-tree indexes."""
-    return Q(member_number=query) | Q(connection_username=query) | Q(email__iexact=query) | Q(phone=query)
+    """Member number, connection user name, e-mail (any case), phone in any format, fixed IP:
+    b-tree indexes (one bitmap OR). The old user name is a separate branch (member_search)."""
+    condition = Q(member_number=query) | Q(connection_username=query) | Q(email__iexact=query)
+    if looks_like_phone(query):
+        condition |= member_phone_filter(query)
+    if _is_ip_address(query):
+        condition |= Q(fixed_ip=query)
+    return condition
 
 
 def member_partial_filter(query: str) -> Q:
@@ -74,18 +102,31 @@ def member_rows() -> QuerySet:
 def member_search(rows: QuerySet, query: str) -> QuerySet | list[dict]:
     """Search `rows` (member_rows(), maybe filtered) the way the call center does.
 
-    An exact key (member number, user name, e-mail, phone) wins: its few rows come back as a list
-    from one index probe. Otherwise part of the name or kana, as a query set to paginate. An exact
-    key never appears inside a name, so nothing is lost by not mixing the two.
+    An exact key (member number, user name old or new, e-mail, phone, fixed IP) wins: its few rows
+    come back as a list from one query (a UNION of the bitmap OR of the keys and the old user
+    names' semi-join). Otherwise part of the name or kana, as a query set to
+    paginate. An exact key never appears inside a name, so nothing is lost by not mixing the two.
+    Used by the API (`?search=`) and the staff search (/staff/members/?q=) alike.
     """
     query = query.strip()
     if not query:
         return rows
-    if query.isascii():  # keys are ASCII: a name in kana or kanji skips the probe
-        exact = list(rows.filter(member_exact_filter(query))[:EXACT_LIMIT])
+    if query.isascii() or looks_like_phone(query):  # keys are ASCII (or a full-width phone number)
+        exact_rows = rows.filter(member_exact_filter(query)).order_by()
+        if query.isascii():
+            # UNION ALL: no member is in both branches (their old user name is not their current one).
+            exact_rows = exact_rows.union(rows.filter(member_old_username_filter(query)).order_by(), all=True)
+        exact = list(exact_rows.order_by("member_number")[:EXACT_LIMIT])
         if exact:
             return exact
     return rows.filter(member_partial_filter(query))
+
+
+def member_phone_search(rows: QuerySet, phone: str) -> QuerySet:
+    """The caller look-up (`?phone=`, /staff/calls/?number=): only the phone, in any format."""
+    if not looks_like_phone(phone):
+        return rows.none()
+    return rows.filter(member_phone_filter(phone))
 
 
 def member_detail_row(*, member_number: str) -> dict | None:

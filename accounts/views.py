@@ -23,10 +23,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        """Members go to My page; staff, who have no member page, to the admin."""
+        """Members go to My page; staff, who have no member page, to the support dashboard."""
         user = self.request.user
         if user.is_staff and not Member.objects.filter(user=user).exists():
-            return resolve_url("admin:index")
+            return resolve_url("staff-dashboard")
         return super().get_default_redirect_url()
 
 

@@ -326,6 +326,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- OKBNET ---------------------------------------------------------------
 OKBNET_MAIL_DOMAIN = env_str("OKBNET_MAIL_DOMAIN", "okbnet.ne.jp")
+# Where members open the portal: the links in e-mails sent by a worker (no request to build them from).
+OKBNET_PORTAL_URL = env_str("OKBNET_PORTAL_URL", "http://127.0.0.1:8000")
 OKBNET_DNS_NAMESERVERS = env_list("OKBNET_DNS_NAMESERVERS")
 # OKBNET's outgoing relays (what gw.<domain> must point to, what SPF must authorise): the one list.
 OKBNET_RELAY_ADDRESSES = env_list("OKBNET_RELAY_ADDRESSES", ["203.0.113.25", "203.0.113.26", "2001:db8:25::25"])

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EnforcementAction, SpamReport, Ticket, TicketEvent
+from .models import CannedReply, EnforcementAction, SlaTarget, SpamReport, Ticket, TicketEvent
 
 
 class TicketEventInline(admin.TabularInline):
@@ -69,3 +69,27 @@ class EnforcementActionAdmin(ReadOnlyAdmin):
     list_filter = ("action",)
     search_fields = ("member__member_number", "ticket__number")
     list_select_related = ("member", "ticket")
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(admin.ModelAdmin):
+    """Targets apply to tickets opened (or re-prioritised) after the change."""
+
+    list_display = ("category", "priority", "first_response_minutes", "resolution_minutes")
+    list_editable = ("first_response_minutes", "resolution_minutes")
+    list_filter = ("category",)
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "category", "is_active", "sort_order")
+    list_editable = ("is_active", "sort_order")
+    list_filter = ("category", "is_active")
+    search_fields = ("title", "body_ja", "body_en")
+
+    def get_form(self, request, obj=None, **kwargs):
+        from .canned import PLACEHOLDERS
+
+        names = ", ".join(f"{{{name}}}: {text}" for name, text in PLACEHOLDERS.items())
+        kwargs["help_texts"] = {"body_ja": names, "body_en": names}
+        return super().get_form(request, obj, **kwargs)

@@ -38,6 +38,7 @@ class TicketFilter(django_filters.FilterSet):
     )
     priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices, help_text="Repeat for several.")
     needs_attention = django_filters.BooleanFilter()
+    awaiting_staff = django_filters.BooleanFilter(help_text="`true`: the member wrote last and waits for staff.")
     # One filter per bound, each held to the accepted range (okbnet_portal.moments): an offset
     # PostgreSQL refuses, or a year before 1900, is a field error on that parameter.
     created_after = MomentFilter(
@@ -64,7 +65,7 @@ class TicketFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["status", "category", "member", "assignee", "priority", "needs_attention"]
+        fields = ["status", "category", "member", "assignee", "priority", "needs_attention", "awaiting_staff"]
 
     def filter_search(self, queryset, name, value):
         return selectors.ticket_search(queryset, value)

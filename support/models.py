@@ -73,6 +73,15 @@ class Ticket(models.Model):
     created_by = models.CharField(_("opened by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # Conversations: the member wrote last (an inquiry or a reply) and nobody at OKBNET has answered.
+    awaiting_staff = models.BooleanField(_("waiting on staff"), db_default=False)
+    # SLA (support.sla): deadlines in business hours from the targets of the category and priority,
+    # moved on by the business time the ticket spent waiting on the member (`pending`).
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True, db_index=True)
+    first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    sla_paused_since = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    sla_paused_minutes = models.PositiveIntegerField(_("business minutes paused"), db_default=0)
 
     objects = TicketQuerySet.as_manager()
 
@@ -239,3 +248,48 @@ class EnforcementAction(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.action}"
+
+
+class SlaTarget(models.Model):
+    """How fast OKBNET answers and solves a ticket of one category and priority, in business hours
+    (support.sla: weekdays 9:00–18:00 Japan time, Japanese public holidays off). Edited in the admin."""
+
+    category = models.CharField(_("category"), max_length=20, choices=Ticket.Category.choices)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Ticket.Priority.choices)
+    first_response_minutes = models.PositiveIntegerField(_("first response within (business minutes)"))
+    resolution_minutes = models.PositiveIntegerField(_("resolution within (business minutes)"))
+
+    class Meta:
+        ordering = ["category", "-priority"]
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        constraints = [models.UniqueConstraint(fields=["category", "priority"], name="sla_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} / {self.get_priority_display()}"
+
+
+class CannedReply(models.Model):
+    """A reply staff start from, in Japanese and English. Placeholders in braces are filled from
+    the ticket's member (support.canned.PLACEHOLDERS), and staff edit the text before sending."""
+
+    title = models.CharField(_("title"), max_length=100)
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Ticket.Category.choices,
+        blank=True,
+        help_text=_("Offered first on tickets of this category (empty: every category)."),
+    )
+    body_ja = models.TextField(_("text (Japanese)"))
+    body_en = models.TextField(_("text (English)"))
+    is_active = models.BooleanField(_("offered"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "title"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self) -> str:
+        return self.title

@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Member
 from okbnet_portal.actors import Actor, actor_name, actor_user
+from okbnet_portal.emails import email_queue
 from okbnet_portal.errors import Conflict, InvalidInput
+from okbnet_portal.links import absolute_url
 from okbnet_portal.states import transition
 
+from . import sla
 from .models import Ticket, TicketEvent
 
 S = Ticket.Status
@@ -17,6 +20,14 @@ S = Ticket.Status
 
 class TransitionNotAllowed(Conflict):
     default_message = _("This status change is not allowed.")
+
+
+class TicketClosedToReplies(Conflict):
+    default_message = _("This ticket is closed. Please open a new inquiry.")
+
+
+# A member's reply on a ticket in these statuses brings it back to the desk (the map must allow it).
+MEMBER_REPLY_REOPENS: dict[str, str] = {S.PENDING: S.OPEN, S.RESOLVED: S.OPEN}
 
 
 def _event(ticket: Ticket, *, kind: str, by: Actor, **fields) -> TicketEvent:
@@ -42,7 +53,9 @@ def ticket_open(
     description: str = "",
     priority: int = Ticket.Priority.NORMAL,
     by: Actor = None,
+    by_member: bool = False,
 ) -> Ticket:
+    """Open a ticket. `by_member`: the member wrote it (an inquiry from /mypage/), so it waits on staff."""
     if category not in Ticket.Category.values:
         raise InvalidInput({"category": [_("Unknown category.")]})
     with transaction.atomic():
@@ -53,10 +66,15 @@ def ticket_open(
             description=description,
             priority=priority,
             created_by=actor_name(by),
+            awaiting_staff=by_member,
+            sla_paused_minutes=0,
         )
         year = timezone.localdate(ticket.created_at).year
         ticket.number = f"T-{year}-{ticket.pk:06d}"
-        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+        sla.set_deadlines(ticket)
+        Ticket.objects.filter(pk=ticket.pk).update(
+            number=ticket.number, first_response_due=ticket.first_response_due, resolution_due=ticket.resolution_due
+        )
         _event(ticket, kind=TicketEvent.Kind.CREATED, by=by, new_value=S.NEW, body=description)
     return ticket
 
@@ -76,7 +94,9 @@ def ticket_change_status(*, ticket: Ticket | int, status: str, by: Actor, note: 
         )
         if status in Ticket.CLOSED_STATUSES:
             ticket.needs_attention = False
-        ticket.save(update_fields=["status", "needs_attention", "updated_at"])
+            ticket.awaiting_staff = False
+        sla.on_status_change(ticket, old=old, new=status)
+        ticket.save(update_fields=["status", "needs_attention", "awaiting_staff", "updated_at", *sla.SLA_FIELDS])
         _event(ticket, kind=TicketEvent.Kind.STATUS, by=by, field="status", old_value=old, new_value=status, body=note)
     return ticket
 
@@ -111,28 +131,75 @@ def ticket_set_priority(*, ticket: Ticket | int, priority: int, by: Actor) -> Ti
             return ticket
         old = ticket.priority
         ticket.priority = priority
-        ticket.save(update_fields=["priority", "updated_at"])
+        sla.set_deadlines(ticket)
+        ticket.save(update_fields=["priority", "updated_at", *sla.SLA_FIELDS])
         _event(
             ticket, kind=TicketEvent.Kind.PRIORITY, by=by, field="priority", old_value=str(old), new_value=str(priority)
         )
     return ticket
 
 
-def ticket_comment(*, ticket: Ticket | int, body: str, public: bool, by: Actor) -> TicketEvent:
-    """A public reply (the member sees it) or an internal note (staff only)."""
+def _clean_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise InvalidInput({"body": [_("Write something first.")]})
+    return body
+
+
+def ticket_comment(*, ticket: Ticket | int, body: str, public: bool, by: Actor) -> TicketEvent:
+    """OKBNET writes on a ticket: a public reply (e-mailed to the member, who reads it on their
+    page) or an internal note (staff only). Members write through ticket_member_reply."""
+    body = _clean_body(body)
     with transaction.atomic():
         ticket = _locked(ticket)
         kind = TicketEvent.Kind.PUBLIC_REPLY if public else TicketEvent.Kind.INTERNAL_NOTE
         event = _event(ticket, kind=kind, by=by, body=body)
-        if public and ticket.status == S.NEW:
-            ticket.status = S.OPEN
-            ticket.save(update_fields=["status", "updated_at"])
-            _event(ticket, kind=TicketEvent.Kind.STATUS, by=by, field="status", old_value=S.NEW, new_value=S.OPEN)
-        else:
+        if not public:
             _touch(ticket)
+            return event
+        fields = ["awaiting_staff", "updated_at", *sla.SLA_FIELDS]
+        ticket.awaiting_staff = False
+        sla.on_first_response(ticket)
+        if ticket.status == S.NEW:
+            ticket.status = S.OPEN
+            fields.append("status")
+            _event(ticket, kind=TicketEvent.Kind.STATUS, by=by, field="status", old_value=S.NEW, new_value=S.OPEN)
+        ticket.save(update_fields=fields)
+        if ticket.member_id and ticket.member.email:
+            _email_reply(ticket, body=body)
+    return event
+
+
+def _email_reply(ticket: Ticket, *, body: str) -> None:
+    member = ticket.member
+    email_queue(
+        template="support/emails/ticket_reply",
+        to=[member.email],
+        context={
+            "name": member.name,
+            "ticket": ticket.number,
+            "subject": ticket.subject,
+            "body": body,
+            "url": absolute_url("my-ticket", number=ticket.number),
+        },
+    )
+
+
+def ticket_member_reply(*, ticket: Ticket | int, body: str, by: Actor) -> TicketEvent:
+    """The member answers on their ticket: it waits on staff again, and a pending or resolved
+    ticket comes back open (MEMBER_REPLY_REOPENS, within the transition map). A closed one
+    is refused: the member opens a new inquiry."""
+    body = _clean_body(body)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status == S.CLOSED:
+            raise TicketClosedToReplies()
+        event = _event(ticket, kind=TicketEvent.Kind.PUBLIC_REPLY, by=by, body=body)
+        ticket.awaiting_staff = True
+        ticket.save(update_fields=["awaiting_staff", "updated_at"])
+        reopen = MEMBER_REPLY_REOPENS.get(ticket.status)
+        if reopen and reopen in Ticket.TRANSITIONS[ticket.status]:
+            ticket_change_status(ticket=ticket, status=reopen, by=by, note=_("The member replied."))
     return event
 
 
@@ -182,6 +249,7 @@ __all__ = [
     "ticket_change_status",
     "ticket_comment",
     "ticket_flag_for_person",
+    "ticket_member_reply",
     "ticket_open",
     "ticket_record_step",
     "ticket_resolve_by_system",

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,9 +22,9 @@ from network import selectors as network_selectors
 from okbnet_portal.decorators import staff_required
 from okbnet_portal.errors import ApplicationError, error_messages
 
-from . import selectors, services
+from . import canned, selectors, services, sla
 from .filters import TicketFilter
-from .models import Ticket
+from .models import CannedReply, Ticket
 
 PAGE_SIZE = 25
 
@@ -32,7 +33,7 @@ class TicketFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        help_text=_("Ticket number, subject, member number, name, kana, user name or e-mail"),
+        help_text=_("Ticket number, subject, member number, name, kana, user name, e-mail or phone"),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -45,7 +46,13 @@ class TicketFilterForm(forms.Form):
     assignee = forms.ChoiceField(
         label=_("Assignee"),
         required=False,
-        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Unassigned")), ("attention", _("Needs a person"))],
+        choices=[
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Unassigned")),
+            ("attention", _("Needs a person")),
+            ("waiting", _("Waiting on staff")),
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -55,6 +62,7 @@ class TicketFilterForm(forms.Form):
             ("created", _("Oldest first")),
             ("-updated", _("Recently updated")),
             ("-priority", _("Highest priority")),
+            ("due", _("Least time left")),
             ("status", _("Status")),
         ],
     )
@@ -111,14 +119,24 @@ def ticket_list(request):
     form = TicketFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     tickets = TicketFilter(_filter_params(filters, request.user), queryset=selectors.staff_tickets()).qs
+    if filters.get("sort") == "due":
+        tickets = selectors.by_time_left(tickets)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})
-    return render(request, "support/ticket_list.html", {"form": form, "page": page, "query": query})
+    query_without_sort = urlencode({k: v for k, v in filters.items() if v and k != "sort"})
+    now = timezone.now()
+    rows = [(t, sla.clock(t, now=now)) for t in page]
+    return render(
+        request,
+        "support/ticket_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query, "query_without_sort": query_without_sort},
+    )
 
 
 def _filter_params(filters: dict, user) -> QueryDict:
     """The staff form's choices as the query parameters of the one ticket filter."""
-    params = {"q": filters.get("q", ""), "ordering": filters.get("sort") or "-created"}
+    sort = filters.get("sort") or "-created"
+    params = {"q": filters.get("q", ""), "ordering": "-created" if sort == "due" else sort}
     status = filters.get("status", "")
     if status == "open_any":
         params["open"] = "true"
@@ -133,6 +151,8 @@ def _filter_params(filters: dict, user) -> QueryDict:
         params["assignee"] = "none"
     elif assignee == "attention":
         params["needs_attention"] = "true"
+    elif assignee == "waiting":
+        params.update(awaiting_staff="true", open="true")
     query = QueryDict(mutable=True)
     query.update(params)
     return query
@@ -155,6 +175,19 @@ def _get_ticket(number: str) -> Ticket:
     return ticket
 
 
+def _reply_draft(request, ticket: Ticket) -> tuple[str, str]:
+    """The reply box's text: a canned reply filled for this ticket's member, when one was chosen."""
+    choice = request.GET.get("canned", "")
+    reply_id, _sep, language = choice.partition(":")
+    if not reply_id.isdigit():
+        return "", ""
+    reply = CannedReply.objects.filter(pk=int(reply_id), is_active=True).first()
+    if reply is None:
+        return "", ""
+    language = "en" if language == "en" else "ja"
+    return canned.canned_reply_text(reply=reply, ticket=ticket, language=language), choice
+
+
 @staff_required
 @require_GET
 def ticket_detail(request, number: str):
@@ -162,19 +195,19 @@ def ticket_detail(request, number: str):
     member = ticket.member
     if member:
         mail_services.own_domain_keep_checked(domain=mail_selectors.own_domain_of(member.mail_address))
-    requests = (
-        list(PlanChangeRequest.objects.filter(member=member).select_related("target_plan", "ticket")[:10])
-        if member
-        else []
-    )
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+    draft, chosen = _reply_draft(request, ticket)
     return render(
         request,
         "support/ticket_detail.html",
         {
             "ticket": ticket,
-            "member": member,
-            "plan_requests": requests,
+            **(selectors.member_summary(member) if member else {"member": None}),
+            "clock": sla.clock(ticket),
+            "canned_replies": canned.canned_replies_for(ticket),
+            "canned_chosen": chosen,
+            "draft": draft,
+            "placeholders": canned.PLACEHOLDERS,
             "events": ticket.events.select_related("actor_user"),
             "staff": staff,
             "transitions": [(s, label) for s, label in Ticket.Status.choices if s in Ticket.TRANSITIONS[ticket.status]],

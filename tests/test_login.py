@@ -59,9 +59,9 @@ def test_the_lock_out_is_per_user_name_so_another_member_can_still_log_in(client
     assert response.status_code == 302
 
 
-def test_staff_without_a_member_record_land_in_the_admin_not_on_a_404(client, staff_user):
+def test_staff_without_a_member_record_land_on_the_support_dashboard(client, staff_user):
     response = client.post(reverse("login"), {"username": staff_user.username, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert response.status_code == 302 and response["Location"] == reverse("staff-dashboard")
 
 
 def _variants(member):

@@ -143,4 +143,7 @@ COVERED_ELSEWHERE: set[str] = {
     # tests/test_my_tickets.py::test_other_people_never_see_the_ticket
     "my-tickets",
     "my-ticket",
+    # tests/test_conversations.py::test_nobody_else_can_answer_on_the_ticket, ::test_only_members_open_inquiries
+    "my-ticket-new",
+    "my-ticket-reply",
 }

@@ -24,12 +24,28 @@ def _plan(condition) -> str:
 
 
 @needs_postgres
-def test_an_exact_search_uses_only_indexes():
+@pytest.mark.parametrize(
+    "query, indexes",
+    [
+        ("M1000001", ["member_member_number", "member_connection_username", "member_email_upper_idx"]),
+        ("0859000001", ["member_member_number", "member_phone_key_idx"]),
+        ("203.0.113.5", ["member_connection_username", "member_fixed_ip"]),
+    ],
+)
+def test_an_exact_search_uses_only_indexes(query, indexes):
     MemberFactory.create_batch(3, user=None)
-    plan = _plan(selectors.member_exact_filter("M1000001"))
+    plan = _plan(selectors.member_exact_filter(query))
     assert "Seq Scan on accounts_member" not in plan
-    for index in ("member_member_number", "member_connection_username", "member_email_upper_idx", "member_phone"):
+    for index in indexes:
         assert index in plan, plan
+
+
+@needs_postgres
+def test_the_old_user_name_branch_uses_the_index_of_the_requests():
+    MemberFactory.create_batch(3, user=None)
+    plan = _plan(selectors.member_old_username_filter("okb1000001"))
+    assert "Seq Scan" not in plan
+    assert "old_connection_username" in plan, plan
 
 
 @needs_postgres

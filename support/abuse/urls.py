@@ -6,6 +6,7 @@ from . import api, views
 
 # /staff/abuse/ (namespace "abuse")
 staff_urls = [
+    path("", views.desk, name="desk"),
     path("reports/", views.report_list, name="reports"),
     path("reports/new/", views.report_new, name="report-new"),
     path("members/<str:member_number>/", views.member_page, name="member"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Member
 from okbnet_portal.decorators import staff_required
 from okbnet_portal.errors import ApplicationError, form_add_error
-from support.models import EnforcementAction, SpamReport
+from support.models import EnforcementAction, SpamReport, Ticket
 
 from . import services as abuse
 from .forms import EnforcementForm, SpamReportForm
@@ -97,3 +97,17 @@ def member_page(request, member_number: str):
         "actions": EnforcementAction.objects.filter(member=member).select_related("ticket", "evidence_ticket"),
     }
     return render(request, "support/abuse/member.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def desk(request):
+    """The landing page of the abuse desk: what is waiting, and the tools."""
+    open_reports = Ticket.objects.filter(category=Ticket.Category.SPAM_REPORT).unresolved()
+    context = {
+        "open_reports": open_reports.count(),
+        "suspended": Member.objects.filter(status=Member.Status.SUSPENDED).count(),
+        "recent_reports": SpamReport.objects.select_related("member", "ticket")[:10],
+        "recent_actions": EnforcementAction.objects.select_related("member", "ticket")[:10],
+    }
+    return render(request, "support/abuse/desk.html", context)

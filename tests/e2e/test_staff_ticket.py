@@ -40,7 +40,7 @@ def test_staff_find_assign_answer_and_park_a_ticket(page, live_server, axe_check
     rows.first.get_by_role("link", name=ticket.number).click()
 
     assert ticket.number in page.locator("h1").inner_text()
-    assert "岡部 花子" in page.locator("#member-title + dl").inner_text()
+    assert "岡部 花子" in page.locator("#member-contract dl").inner_text()
     page.locator("#id_assignee").select_option(label="sato")
     page.locator("#id_assignee").locator("xpath=..").locator("button").click()
     assert page.locator('[data-role="assignee"]').inner_text() == "sato"
