@@ -164,6 +164,7 @@ def get_ticket(number: str) -> Ticket:
 
 
 FILTER_PARAMS = frozenset(TicketFilter.base_filters)
+FREE_TEXT_PARAMS = frozenset({"q", "member", "assignee"})
 
 
 class TicketCreateInput(serializers.Serializer):
@@ -224,8 +225,13 @@ class TicketListView(GenericAPIView):
         return selectors.ticket_rows()
 
     def filter_queryset(self, queryset):
-        if not FILTER_PARAMS.intersection(self.request.query_params):
+        params = self.request.query_params
+        if not FILTER_PARAMS.intersection(params):
             return queryset  # the plain list: no filter form to build
+        # A choice, a yes/no or a date-time sent empty is a mistake, not "no filter" (the schema says so).
+        empty = sorted(name for name in FILTER_PARAMS - FREE_TEXT_PARAMS if name in params and not params[name])
+        if empty:
+            raise serializers.ValidationError({name: [_("This field may not be blank.")] for name in empty})
         return super().filter_queryset(queryset)
 
     @extend_schema(

@@ -171,8 +171,9 @@ def _walk(node: Any):
 
 
 NO_NUL = "^[^\\u0000]*$"
-# Not blank once trimmed, as DRF's CharField trims: a visible character somewhere.
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# Not blank once trimmed, as DRF's CharField trims (Python's str.strip(), which also strips
+# U+001C–U+001F and U+0085, unlike a JSON Schema regex's \s): a visible character somewhere.
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
 
 
 def _no_nul(schema: dict[str, Any]) -> None:
