@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from okbnet_portal.api.schema import error_responses
 
 from . import op25b, services
+from .models import MailProgram
 
 
 class VerdictInputSerializer(serializers.Serializer):
@@ -29,10 +30,22 @@ class VerdictInputSerializer(serializers.Serializer):
         help_text="Whether the other provider accepts submission ports.",
     )
     okbnet_address = serializers.CharField(
-        required=False, allow_blank=True, max_length=254, help_text="Decides the gateway host (gw.<domain>)."
+        required=False,
+        allow_blank=True,
+        max_length=254,
+        help_text=(
+            "Decides the gateway host: gw.okbnet.ne.jp, or gw.<own domain> for own domains OKBNET hosts "
+            "(the registry). An address on any other domain is a 400 with a field error on okbnet_address."
+        ),
     )
     provider_host = serializers.CharField(required=False, allow_blank=True, max_length=253)
     provider_domain = serializers.CharField(required=False, allow_blank=True, max_length=253)
+    mail_client = serializers.ChoiceField(
+        choices=MailProgram.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Optional: the member's mail program (picks the per-program guide on the pages).",
+    )
 
 
 class ServerSettingsSerializer(serializers.Serializer):

@@ -10,11 +10,10 @@ import plistlib
 import uuid
 from xml.etree import ElementTree as ET
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
-from accounts.models import Member
-
-from . import op25b
+from . import domains, op25b
 from .models import MailSetup
 
 # Incoming servers per mail domain. OKBNET's receiving servers are not part of OP25B; these are
@@ -25,20 +24,18 @@ PROFILE_NAMESPACE = uuid.UUID("5b0c6a52-4f0e-4d7e-9a4c-0b4f8a25b0c1")
 
 
 def is_okbnet_domain(domain: str) -> bool:
-    """okbnet.ne.jp, or an own domain whose mail OKBNET hosts (a member's address is on it)."""
-    domain = domain.lower()
-    if domain == settings.OKBNET_MAIL_DOMAIN:
-        return True
-    return Member.objects.filter(mail_address__iendswith=f"@{domain}").exists()
+    """okbnet.ne.jp, or an own domain in the registry of domains OKBNET hosts."""
+    return domains.is_okbnet_domain(domain)
 
 
 def domain_of(address: str) -> str | None:
     """The domain of a well-formed address, lower-cased; None otherwise."""
+    address = (address or "").strip().lower()
     try:
-        inputs = op25b.clean_inputs({"ip_type": "dynamic", "sending_via": "none", "okbnet_address": address})
-    except op25b.InvalidInputs:
+        validate_email(address)
+    except ValidationError:
         return None
-    return inputs.okbnet_address.rsplit("@", 1)[1] if inputs.okbnet_address else None
+    return address.rsplit("@", 1)[1]
 
 
 def thunderbird_config(domain: str) -> bytes:
@@ -71,6 +68,7 @@ def apple_mobileconfig(setup: MailSetup, *, username: str) -> bytes:
     replaces the profile instead of adding a second account."""
     address = setup.okbnet_address or setup.member.mail_address
     domain = address.rsplit("@", 1)[1]
+    gateway = op25b.gateway_host(address if domains.is_okbnet_domain(domain) else "")
     profile_uuid = uuid.uuid5(PROFILE_NAMESPACE, f"setup:{setup.pk}")
     payload_uuid = uuid.uuid5(PROFILE_NAMESPACE, f"setup:{setup.pk}:mail")
     identifier = f"jp.ne.okbnet.portal.mail.{setup.pk}"
@@ -88,7 +86,7 @@ def apple_mobileconfig(setup: MailSetup, *, username: str) -> bytes:
         "IncomingMailServerUseSSL": True,
         "IncomingMailServerAuthentication": "EmailAuthPassword",
         "IncomingMailServerUsername": username,
-        "OutgoingMailServerHostName": op25b.gateway_host(address),
+        "OutgoingMailServerHostName": gateway,
         "OutgoingMailServerPortNumber": 587,
         "OutgoingMailServerUseSSL": True,
         "OutgoingMailServerAuthentication": "EmailAuthPassword",

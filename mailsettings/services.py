@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import dnscheck, op25b, providers, stats
+from . import dnscheck, domains, op25b, providers, stats
 from .models import DnsCheck, MailSetup
 
 if TYPE_CHECKING:
@@ -20,6 +20,24 @@ if TYPE_CHECKING:
 
 PROVIDER_DNS_BUDGET = 3.0  # seconds for all DNS questions of one verdict (DESIGN §7)
 _CACHE_MIN, _CACHE_MAX, _CACHE_ERROR = 30, 3600, 60
+
+
+def clean_inputs(data: dict[str, Any]) -> op25b.Inputs:
+    """op25b.clean_inputs() with the registry of own domains: the one validator of every interface
+    (form, API, saved setups). Raises op25b.InvalidInputs with field errors."""
+    return op25b.clean_inputs(data, is_okbnet_domain=domains.is_okbnet_domain)
+
+
+def setup_inputs(setup: MailSetup) -> op25b.Inputs:
+    """A saved setup's inputs. An address whose own domain has left the registry since it was
+    saved no longer gives a gateway of its own: the setup is judged with OKBNET's gateway."""
+    data = setup.inputs_data()
+    try:
+        return clean_inputs(data)
+    except op25b.InvalidInputs as exc:
+        if set(exc.errors) != {"okbnet_address"} or not exc.foreign_domain:
+            raise
+        return clean_inputs({**data, "okbnet_address": ""})
 
 
 def verdict_for(inputs: op25b.Inputs) -> dict[str, Any]:
@@ -42,7 +60,7 @@ def verdict_with_facts(inputs: op25b.Inputs) -> tuple[dict[str, Any], dict[str, 
 
 def verdict_from_data(data: dict[str, Any]) -> dict[str, Any]:
     """Validate raw inputs and decide; raises op25b.InvalidInputs with field errors."""
-    verdict = verdict_for(op25b.clean_inputs(data))
+    verdict = verdict_for(clean_inputs(data))
     stats.verdict_record(verdict["verdict"])  # counted for the staff dashboard (API and /check/ only)
     return verdict
 
@@ -248,14 +266,14 @@ SETUP_FIELDS = (
 
 def mail_setup_verdict(*, setup: MailSetup) -> dict[str, Any]:
     """The verdict of a saved setup, computed now from the member's current plan."""
-    return verdict_for(op25b.clean_inputs(setup.inputs_data()))
+    return verdict_for(setup_inputs(setup))
 
 
 def _apply(setup: MailSetup, data: dict[str, Any]) -> None:
     for name in SETUP_FIELDS:
         if name in data:
             setattr(setup, name, data[name] if data[name] is not None or name == "port" else "")
-    op25b.clean_inputs(setup.inputs_data())  # raises InvalidInputs: never save what cannot be decided
+    clean_inputs(setup.inputs_data())  # raises InvalidInputs: never save what cannot be decided
 
 
 def mail_setup_create(*, member: Member, data: dict[str, Any]) -> MailSetup:
