@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from . import op25b
 
 # A vertical route (top to bottom) so that it stays readable on a phone at its natural size.
-BOX_W, BOX_H, GAP, PAD = 320, 64, 76, 10
+BOX_W, BOX_H, GAP, PAD = 280, 64, 76, 8
+ARROW_X = PAD + 48  # arrows run down the left, their labels to the right of them
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Link:
     blocked: bool
     y1: int
     y2: int
-    x: int = PAD + BOX_W // 2
+    x: int = ARROW_X
 
     @property
     def mid(self) -> int:

@@ -9,7 +9,6 @@
     if (!value) return;
     var label = button.textContent;
     button.hidden = false;
-    button.setAttribute("aria-label", label + ": " + value.textContent.trim());
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(value.textContent.trim()).then(function () {
         button.textContent = button.getAttribute("data-copied-text");
