@@ -368,6 +368,7 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
             "plan_name_en": target.name_en,
             "monthly_fee": target.monthly_fee,
             "effective_date": request.effective_date.isoformat(),
+            "mail_address": member.mail_address,
             "old_connection_username": request.old_connection_username,
             "new_connection_username": username,
             "fixed_ip": address.address,
