@@ -172,7 +172,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
                 member=member,
                 category=Ticket.Category.PLAN_CHANGE,
                 subject=f"{_('Change to a fixed-IP plan')}: {member.member_number}",
-                description=f"{member.plan.code} → {target.code if target else '-'}",
+                description=f"{member.plan.name} → {target.name if target else '-'}",
                 by=by,
             )
             request = PlanChangeRequest.objects.create(
@@ -185,7 +185,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
                 requested_by=actor_name(by),
                 steps=[_step("received")],
             )
-            tickets.ticket_record_step(ticket=ticket, step="received", body=f"request #{request.pk}")
+            tickets.ticket_record_step(ticket=ticket, step="received")
             _queue(request.pk)
     except IntegrityError:
         # Another request of this member won the race (the partial unique constraint).
@@ -355,7 +355,8 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
     tickets.ticket_record_step(
         ticket=request.ticket_id,
         step="plan_switched",
-        body=f"{old_plan.code} → {target.code}, ¥{target.monthly_fee:,} from {request.effective_date.isoformat()}",
+        # Names and money as the staff read them (8,030円), not plan codes.
+        body=f"{old_plan.name} → {target.name}: {target.monthly_fee:,}円 ({request.effective_date:%Y/%m/%d}〜)",
     )
 
     email_queue(

@@ -474,6 +474,17 @@ TABLE: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID = {rule.id: rule for rule in TABLE}
+# Each verdict code in words (staff statistics, call-center lists): one label per code.
+VERDICT_LABELS: dict[str, Promise] = {
+    "exempt_fixed_ip": _("Not affected (fixed-IP plan)"),
+    "not_affected": _("Not affected"),
+    "undetermined_port_unknown": _("Not yet known (port unknown)"),
+    "not_blocked_update_recommended": _("Not blocked, update recommended"),
+    "affected_switch_to_submission": _("Affected: switch to port 587/465"),
+    "affected_check_provider": _("Affected: ask the provider about 587"),
+    "affected_use_okbnet_gateway": _("Affected: use the OKBNET gateway"),
+    "affected_fixed_ip_required": _("Affected: fixed-IP plan required"),
+}
 
 # --------------------------------------------------------------------------- deciding
 

@@ -43,8 +43,8 @@ PAGES = [
     ("member", "/mypage/tickets/{ticket}/"),
     ("staff", "/staff/"),
     ("staff", "/staff/tickets/"),
-    # Still to label (issue 12): the staff ticket history shows "system", "step: - → received",
-    # "request #N"; /staff/members/ and /staff/abuse/ come with issue 15's pages.
+    ("staff", "/staff/tickets/{ticket}/"),
+    # /staff/members/ and /staff/abuse/ come with issue 15's pages: add them here.
 ]
 LANGUAGES = ["ja", "en"]
 

@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils import formats, translation
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -26,3 +27,12 @@ def longdate(value) -> str:
     if not isinstance(value, datetime.date):
         return ""
     return formats.date_format(value, "DATE_FORMAT")
+
+
+LINE_TYPES = {"fibre": _("Fibre (hikari)"), "adsl": _("ADSL"), "catv": _("Cable TV")}
+
+
+@register.filter
+def line_type_label(code: str) -> str:
+    """A line type code (plans, IP pools) in words."""
+    return str(LINE_TYPES.get(code, code))
