@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "accounts.models.Member.Status",
         "TicketStatusEnum": "support.models.Ticket.Status",
         "PlanChangeStatusEnum": "accounts.models.PlanChangeRequest.Status",
+        "MailProgramEnum": "mailsettings.models.MailProgram",
     },
 }
 
