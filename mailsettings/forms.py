@@ -164,7 +164,6 @@ class MailSetupForm(QuickCheckForm):
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
-        self.other_provider_url = lambda: ""  # a POST form: the offer is said in words
         del self.fields["ip_type"]
         del self.fields["mail_client"]  # mail_program says it
         self.order_fields(self.field_order)
@@ -179,6 +178,9 @@ class MailSetupForm(QuickCheckForm):
         if setup.sending_via in op25b.SENDERS_NEEDING_PORT:
             initial["port"] = str(setup.port) if setup.port else "unknown"
         return initial
+
+    def other_provider_url(self) -> str:
+        return ""  # a POST form: _fields.html says the offer in words instead of a link
 
     def clean(self):
         self.cleaned_data["ip_type"] = self.member.plan.ip_type

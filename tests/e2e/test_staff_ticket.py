@@ -65,7 +65,7 @@ def test_the_member_watches_the_stepper_reach_completed_without_reloading(page, 
     member = MemberFactory()
     log_in(page, live_server, member.user)
     page.goto("/mypage/plan/fixed-ip/")
-    assert "¥8,030" in page.locator('[data-role="new-fee"]').inner_text()
+    assert page.locator('[data-role="new-fee"]').inner_text() == "8,030円"  # money the Japanese way
     assert axe_check(page) == []
     page.locator('input[name="confirm"]').check()
     page.locator("form:has(input[name=confirm]) button[type=submit]").click()
