@@ -1,6 +1,7 @@
 """Every page of the language crawl (tests/test_language_crawl.PAGES) in the browser at 390 px,
-in Japanese and English: axe-core finds no serious or critical violation and nothing scrolls
-sideways."""
+in Japanese and English: axe-core finds no serious or critical violation, nothing scrolls
+sideways, aria-describedby points only at elements that exist, and the focus ring has at least
+3:1 contrast."""
 
 import pytest
 from django.utils import translation
@@ -13,6 +14,20 @@ from tests.test_language_crawl import PAGES
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
+MISSING_DESCRIPTIONS = """() => [...document.querySelectorAll('[aria-describedby]')]
+  .flatMap(e => e.getAttribute('aria-describedby').split(/\\s+/)).filter(id => id && !document.getElementById(id))"""
+# The contrast of the focus ring of the first link or field in <main> against the page background.
+FOCUS_RING_CONTRAST = """() => {
+  const el = document.querySelector('main a, main input:not([type=hidden]), main button');
+  el.focus();
+  const rgb = c => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const style = getComputedStyle(el);
+  if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2) return 0;
+  const [a, b] = [lum(style.outlineColor), lum(getComputedStyle(document.documentElement).backgroundColor)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
 
 
 def _log_in(page, username):
@@ -57,7 +72,14 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, axe_check,
             assert "/accounts/login/" not in page.url or who == "anonymous", url  # really logged in
             found = axe_check(page)
             width = page.evaluate("document.documentElement.scrollWidth")
-            if found or width > 390:
-                problems[url] = {"axe": found, "scroll_width": width}
+            missing = page.evaluate(MISSING_DESCRIPTIONS)
+            ring = page.evaluate(FOCUS_RING_CONTRAST)
+            if found or width > 390 or missing or ring < 3:
+                problems[url] = {
+                    "axe": found,
+                    "scroll_width": width,
+                    "describedby_missing": missing,
+                    "focus_ring": ring,
+                }
     context.close()
     assert problems == {}
