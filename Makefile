@@ -39,6 +39,8 @@ check: $(STAMP) messages
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -d '+/=') \
 	  DJANGO_ALLOWED_HOSTS=portal.okbnet.ne.jp $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	@# The production configuration boots and serves (DEBUG off, collected static, gunicorn).
+	$(PY) deploy/smoke.py
 
 bench: $(STAMP) messages
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)

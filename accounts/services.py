@@ -30,6 +30,7 @@ ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ACTIVATION_CODE_LENGTH = 10
 ACTIVATION_MAX_FAILURES = 5
 ACTIVATION_LOCK_SECONDS = 15 * 60
+ACTIVATION_ALERT_FAILURES = 20  # per member number, all client addresses together, per window
 
 
 class ActivationError(Exception):
@@ -48,44 +49,86 @@ def _normalise_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").upper()
 
 
-def _failures_key(member_number: str) -> str:
-    return f"activation-failures:{member_number.strip().upper()}"
+def _count(key: str) -> int:
+    """One more failure under `key` in the shared cache; the window starts at the first one."""
+    cache.add(key, 0, ACTIVATION_LOCK_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, ACTIVATION_LOCK_SECONDS)
+        return 1
 
 
-def member_activate(*, member_number: str, connection_username: str, activation_code: str, password: str) -> User:
+def _alert_staff_of_activation_attack(member_number: str, failures: int) -> None:
+    """Many addresses are guessing one member's code: tell staff (once a window), lock no one out."""
+    if not cache.add(f"activation-alert:{member_number}", 1, ACTIVATION_LOCK_SECONDS):
+        return
+    ticket = tickets.ticket_open(
+        member=None,  # an internal alert: not on the member's own ticket list
+        category=Ticket.Category.OTHER,
+        subject=str(_("Many failed activations for member %(number)s") % {"number": member_number}),
+        description=str(
+            _(
+                "%(count)d wrong activation attempts for member %(number)s from several addresses within "
+                "%(minutes)d minutes. Each address is locked out after %(limit)d failures; the member is not. "
+                "Check whether the contract document leaked and issue a new activation code if needed."
+            )
+            % {
+                "count": failures,
+                "number": member_number,
+                "minutes": ACTIVATION_LOCK_SECONDS // 60,
+                "limit": ACTIVATION_MAX_FAILURES,
+            }
+        ),
+        priority=Ticket.Priority.HIGH,
+    )
+    tickets.ticket_flag_for_person(ticket=ticket, reason=str(_("Possible guessing of an activation code.")))
+
+
+def member_activate(
+    *, member_number: str, connection_username: str, activation_code: str, password: str, client_address: str = ""
+) -> User:
     """First log-in of a member who has only the contract document: check the three values
     printed on it, then set the chosen password on the member's log-in user (created if needed).
-    The code works once. Repeated failures for one member number are refused for a while."""
-    key = _failures_key(member_number)
-    if cache.get(key, 0) >= ACTIVATION_MAX_FAILURES:
+    The code works once.
+
+    Failures are counted per member number *and* client address: member numbers are sequential,
+    so a count per number alone would let anyone block a member's first log-in. Past
+    ACTIVATION_ALERT_FAILURES for one number from all addresses together, staff get an alert
+    (a ticket that needs a person) instead of the member being locked out.
+    """
+    number = member_number.strip().upper()
+    pair_key = f"activation-failures:{number}:{client_address}"
+    if cache.get(pair_key, 0) >= ACTIVATION_MAX_FAILURES:
         raise ActivationError(_("Too many attempts. Try again in 15 minutes or call the support center."))
     with transaction.atomic():
         member = (
             Member.objects.select_for_update()
-            .filter(member_number=member_number.strip().upper(), connection_username=connection_username.strip())
+            .filter(member_number=number, connection_username=connection_username.strip())
             .exclude(activation_code_hash="")
             .first()
         )
-        if member is None or not check_password(_normalise_code(activation_code), member.activation_code_hash):
-            if member is None:
-                make_password(activation_code)  # same work either way: no timing hint
-            cache.add(key, 0, ACTIVATION_LOCK_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, ACTIVATION_LOCK_SECONDS)
-            raise ActivationError(
-                _("These details do not match our records, or the code was already used. Check the contract document.")
-            )
-        user = member.user or User(username=f"member-{member.member_number}")
-        validate_password(password, user)
-        user.set_password(password)
-        user.is_active = True
-        user.save()
-        member.user = user
-        member.activation_code_hash = ""
-        member.save(update_fields=["user", "activation_code_hash", "updated_at"])
-    cache.delete(key)
+        matched = member is not None and check_password(_normalise_code(activation_code), member.activation_code_hash)
+        if matched:
+            user = member.user or User(username=f"member-{member.member_number}")
+            validate_password(password, user)
+            user.set_password(password)
+            user.is_active = True
+            user.save()
+            member.user = user
+            member.activation_code_hash = ""
+            member.save(update_fields=["user", "activation_code_hash", "updated_at"])
+    if not matched:
+        if member is None:
+            make_password(activation_code)  # same work either way: no timing hint
+        _count(pair_key)
+        total = _count(f"activation-failures:{number}")
+        if total >= ACTIVATION_ALERT_FAILURES:
+            _alert_staff_of_activation_attack(number, total)
+        raise ActivationError(
+            _("These details do not match our records, or the code was already used. Check the contract document.")
+        )
+    cache.delete(pair_key)
     return user
 
 

@@ -1,3 +1,4 @@
+from axes.helpers import get_client_ip_address
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -60,6 +61,7 @@ def activate(request):
                     connection_username=form.cleaned_data["connection_username"],
                     activation_code=form.cleaned_data["activation_code"],
                     password=form.cleaned_data["new_password1"],
+                    client_address=get_client_ip_address(request) or "",
                 )
             except services.ActivationError as exc:
                 form.add_error(None, str(exc))

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from okbnet_portal.moments import check_moment
+
 MAX_LOG_BYTES = 50 * 1024 * 1024
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -28,6 +30,7 @@ class AddressAtForm(forms.Form):
     at = forms.DateTimeField(
         label=_("Date and time (Japan time)"),
         input_formats=DATETIME_FORMATS,
+        validators=[check_moment],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"),
         help_text=_("Convert the report's time to Japan time (UTC+9) first."),
     )

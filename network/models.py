@@ -187,14 +187,34 @@ def normalise_source(kind: str, value: str) -> str:
 
 
 class SessionImport(models.Model):
-    """One upload of the RADIUS accounting log: who imported what (the audit of the look-up data)."""
+    """One upload of the RADIUS accounting log: who imported what (the audit of the look-up data).
+
+    A staff upload is stored (SessionUpload, in the database so that any worker host can read it)
+    and imported by a worker; `rows_done` of `total_rows` is its progress. The result is all or
+    nothing: `completed` with every session, or `refused` with the bad lines in `errors`.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        CHECKING = "checking", _("Checking the lines")
+        LOADING = "loading", _("Saving the sessions")
+        COMPLETED = "completed", _("Imported")
+        REFUSED = "refused", _("Refused: nothing was imported")
 
     filename = models.CharField(_("file name"), max_length=200)
-    rows = models.PositiveIntegerField(_("rows"))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.COMPLETED)
+    total_rows = models.PositiveIntegerField(_("lines in the file"), default=0)
+    rows_done = models.PositiveIntegerField(_("lines done"), default=0)
+    # [[line, code, params], ...]: rendered in the reader's language (network.services.RowError).
+    errors = models.JSONField(_("bad lines"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    FINISHED = frozenset({Status.COMPLETED, Status.REFUSED})
 
     class Meta:
         ordering = ["-created_at"]
@@ -203,6 +223,37 @@ class SessionImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.rows})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+
+class SessionUpload(models.Model):
+    """The uploaded file of an import until a worker has imported it (then it is deleted)."""
+
+    session_import = models.OneToOneField(SessionImport, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"upload of import {self.session_import_id}"
+
+
+class SessionStage(models.Model):
+    """Checked rows of an import being loaded in chunks; moved into RadiusSession in one
+    transaction at the end, so that a half-loaded file is never visible."""
+
+    # Plain columns, no foreign keys: a million-row COPY should not fire a million constraint
+    # triggers; the rows are checked before and the publishing INSERT checks them again.
+    import_id = models.BigIntegerField(db_index=True)
+    member_id = models.BigIntegerField()
+    username = models.CharField(max_length=64)
+    address = models.GenericIPAddressField()
+    started_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.started_at}"
 
 
 class RadiusSession(models.Model):

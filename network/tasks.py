@@ -28,3 +28,23 @@ def export_refusal_tables() -> list[str]:
 def refresh_spf_status() -> bool:
     """Check OKBNET's published SPF (idempotent: it only replaces the stored result)."""
     return services.spf_status_refresh()["ok"]
+
+
+@shared_task(
+    name="network.import_session_log",
+    acks_late=True,
+    max_retries=3,
+    # A 50 MB log (about a million lines) is checked and loaded well inside this; Redis's
+    # visibility timeout (CELERY_VISIBILITY_TIMEOUT, 3600 s) stays above it.
+    soft_time_limit=1500,
+    time_limit=1800,
+)
+def import_session_log(import_id: int) -> None:
+    """Check, load and publish one stored upload of the RADIUS accounting log (idempotent)."""
+    services.session_log_process(import_id=import_id)
+
+
+@shared_task(name="network.sweep_session_imports", soft_time_limit=30, time_limit=60)
+def sweep_session_imports() -> list[int]:
+    """Re-queue uploads stored while the broker was down."""
+    return services.session_imports_sweep()

@@ -3,8 +3,9 @@ import io
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -69,28 +70,51 @@ def dynamic_ranges_csv(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def session_import(request):
-    """Staff upload the RADIUS accounting log; a bad file is refused as a whole with its bad lines."""
+    """Staff upload the RADIUS accounting log; a worker imports it (the next page shows progress)."""
     form = SessionLogForm(request.POST or None, request.FILES or None)
-    errors = []
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            log = form.cleaned_data["log"]
-            try:
-                batch = services.session_log_import(data=log.read(), filename=log.name, by=request.user)
-            except services.SessionLogInvalid as exc:
-                errors = exc.errors
-            else:
-                messages.success(
-                    request,
-                    _("Imported %(rows)d sessions from %(file)s.") % {"rows": batch.rows, "file": batch.filename},
-                )
-                return redirect("network:session-import")
-        status = 400
-    imports = SessionImport.objects.select_related("created_by")[:20]
+    if request.method == "POST" and form.is_valid():
+        log = form.cleaned_data["log"]
+        batch = services.session_log_submit(data=log.read(), filename=log.name, by=request.user)
+        return redirect("network:session-import-detail", pk=batch.pk)
+    imports = SessionImport.objects.select_related("created_by").defer("errors")[:20]
     return render(
-        request, "network/session_import.html", {"form": form, "errors": errors, "imports": imports}, status=status
+        request,
+        "network/session_import.html",
+        {"form": form, "imports": imports},
+        status=400 if request.method == "POST" else 200,
     )
+
+
+def _import_progress(batch: SessionImport, request=None) -> dict:
+    payload = {
+        "status": batch.status,
+        "status_label": batch.get_status_display(),
+        "rows_done": batch.rows_done,
+        "total_rows": batch.total_rows,
+        "rows": batch.rows,
+        "finished": batch.finished,
+    }
+    if request is not None and batch.finished:
+        payload["result_html"] = render_to_string(
+            "network/_session_import_result.html", {"batch": batch, "errors": _errors(batch)}, request=request
+        )
+    return payload
+
+
+def _errors(batch: SessionImport) -> list:
+    return [services.RowError.from_json(item) for item in batch.errors]
+
+
+@staff_required
+@require_GET
+def session_import_detail(request, pk: int):
+    """One import: its progress while a worker runs it (updates itself), then the result."""
+    batch = get_object_or_404(SessionImport.objects.select_related("created_by"), pk=pk)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        response = JsonResponse(_import_progress(batch, request))
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    return render(request, "network/session_import_detail.html", {"batch": batch, "errors": _errors(batch)})
 
 
 @staff_required

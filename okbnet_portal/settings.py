@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "okbnet_portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -138,6 +139,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures under the identity the log-in backend resolves (case, width, spaces do not matter).
+AXES_USERNAME_CALLABLE = "accounts.login_names.axes_username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 
@@ -151,7 +154,8 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files nginx (or WhiteNoise) serves: any path on each web host.
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -175,7 +179,10 @@ EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OKBNET <support@okbnet.ne.jp>")
 
 # --- Security (production values when DEBUG is off) -----------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that sets it (and strips a client's own): trusted
+# blindly, any client could claim HTTPS. nginx: `proxy_set_header X-Forwarded-Proto $scheme;`.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -293,9 +300,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Expired refusal-list entries drop out of the Postfix tables within a minute.
     "network-export-refusal-tables": {"task": "network.export_refusal_tables", "schedule": 60.0},
+    # Session-log uploads stored while the broker was down.
+    "network-sweep-session-imports": {"task": "network.sweep_session_imports", "schedule": 300.0},
     # The dashboard's SPF status of OKBNET's relays.
     "network-refresh-spf-status": {"task": "network.refresh_spf_status", "schedule": 3600.0},
 }
+# The Postfix tables are files on the mail gateway host: their export goes to the queue that the
+# worker on that host consumes (README "Deploying"); the embedded run has only the default queue.
+CELERY_TASK_ROUTES = {"network.export_refusal_tables": {"queue": env_str("OKBNET_POSTFIX_QUEUE", "celery")}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- OKBNET ---------------------------------------------------------------

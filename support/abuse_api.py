@@ -6,13 +6,15 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from okbnet_portal.api.fields import MomentField
+
 from . import abuse
 from .models import SpamReport
 
 
 class SpamReportInput(serializers.Serializer):
     source_ip = serializers.IPAddressField(help_text="The address the spam came from.")
-    seen_at = serializers.DateTimeField(help_text="When (ISO 8601 with offset; without one, Japan time).")
+    seen_at = MomentField(help_text="When (ISO 8601 with offset; without one, Japan time).")
     evidence = serializers.CharField(help_text="Headers or log lines as received.")
     reporter = serializers.CharField(max_length=200, help_text="Who reported it.")
 

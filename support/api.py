@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from accounts.models import Member
 from okbnet_portal.api.idempotency import idempotent
 from okbnet_portal.api.schema import IDEMPOTENCY_KEY, READ_ERRORS, WRITE_ERRORS, error_responses
+from okbnet_portal.moments import check_moment
 
 from . import selectors, services
 from .models import Ticket, TicketEvent
@@ -156,8 +157,19 @@ class TicketFilter(django_filters.FilterSet):
     )
     priority = django_filters.TypedChoiceFilter(choices=Ticket.Priority.choices, coerce=int)
     needs_attention = django_filters.BooleanFilter()
-    created = django_filters.IsoDateTimeFromToRangeFilter(
-        field_name="created_at", help_text="`created_after` / `created_before`: ISO 8601 date-times."
+    # One filter per bound, each held to the accepted range (okbnet_portal.moments): an offset
+    # PostgreSQL refuses, or a year before 1900, is a field error on that parameter.
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        validators=[check_moment],
+        help_text="Created at or after this ISO 8601 date-time (offset within ±14:00, year 1900 or later).",
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="lte",
+        validators=[check_moment],
+        help_text="Created at or before this ISO 8601 date-time (offset within ±14:00, year 1900 or later).",
     )
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -173,7 +185,7 @@ class TicketFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["status", "category", "member", "assignee", "priority", "needs_attention", "created"]
+        fields = ["status", "category", "member", "assignee", "priority", "needs_attention"]
 
     def filter_assignee(self, queryset, name, value):
         if value == "none":
@@ -188,7 +200,7 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.order_by(*order, tie)
 
 
-FILTER_PARAMS = frozenset([*TicketFilter.base_filters, "created_after", "created_before"])
+FILTER_PARAMS = frozenset(TicketFilter.base_filters)
 
 
 class TicketCreateInput(serializers.Serializer):

@@ -104,3 +104,40 @@ def test_the_demo_data_prints_a_working_activation_code(client, capsys):
     code = re.search(r"activation code (\w+)", line).group(1)
     member = Member.objects.get(member_number="M1000002")
     assert _activate(client, member, code).status_code == 302
+
+
+def _activate_from(client, member, code, address):
+    data = {
+        "member_number": member.member_number,
+        "connection_username": member.connection_username,
+        "activation_code": code,
+        "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD,
+    }
+    return client.post(reverse("activate"), data, REMOTE_ADDR=address)
+
+
+def test_failures_from_one_address_do_not_block_the_member_elsewhere(client, newcomer):
+    """Before: five wrong codes from anyone locked the member number itself for 15 minutes."""
+    member, code = newcomer
+    for _ in range(5):
+        _activate_from(client, member, "WRONGCODE1", "198.51.100.66")
+    locked = _activate_from(client, member, code, "198.51.100.66")
+    assert locked.status_code == 400  # that address is locked, even with the right code
+    response = _activate_from(client, member, code, "203.0.113.10")  # the member, at home
+    assert response.status_code == 302
+
+
+def test_many_addresses_guessing_one_member_alert_staff_once_and_lock_no_one_out(client, newcomer):
+    from accounts.services import ACTIVATION_ALERT_FAILURES
+    from support.models import Ticket
+
+    member, code = newcomer
+    for i in range(ACTIVATION_ALERT_FAILURES + 5):
+        _activate_from(client, member, "WRONGCODE1", f"198.51.100.{i + 1}")
+    alerts = Ticket.objects.filter(subject__contains=member.member_number)
+    assert alerts.count() == 1
+    alert = alerts.get()
+    assert alert.needs_attention and alert.member is None  # staff's, not on the member's own list
+    assert alert.priority >= Ticket.Priority.HIGH
+    assert _activate_from(client, member, code, "203.0.113.10").status_code == 302

@@ -61,3 +61,56 @@ def test_the_lock_out_is_per_user_name_so_another_member_can_still_log_in(client
 def test_staff_without_a_member_record_land_in_the_admin_not_on_a_404(client, staff_user):
     response = client.post(reverse("login"), {"username": staff_user.username, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+def _variants(member):
+    email = member.email  # memberN@example.jp
+    local, domain = email.split("@")
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in email)
+    return [
+        email,
+        email.upper(),
+        f"{local}@{domain.capitalize()}",
+        f"  {email}\u3000",  # surrounding spaces, one of them ideographic
+        full_width,  # what a Japanese IME in full-width mode types
+        member.connection_username,
+        member.mail_address.upper(),
+    ]
+
+
+def test_spelling_the_name_differently_gives_no_extra_tries(client, alice):
+    """Before: axes counted each spelling on its own, so 6 variants gave 30 tries."""
+    variants = _variants(alice)
+    for attempt in range(4):
+        response = client.post(reverse("login"), {"username": variants[attempt], "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(reverse("login"), {"username": variants[4], "password": "wrong"})
+    assert response.status_code == 429
+    for name in variants:  # every spelling, even with the right password, is locked now
+        response = client.post(reverse("login"), {"username": name, "password": PASSWORD})
+        assert response.status_code == 429, name
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_every_spelling_of_the_name_logs_in(client, alice, index):
+    response = client.post(reverse("login"), {"username": _variants(alice)[index], "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_success_clears_the_failures_counted_under_another_spelling(client, alice):
+    for _ in range(4):
+        client.post(reverse("login"), {"username": alice.email.upper(), "password": "wrong"})
+    assert (
+        client.post(reverse("login"), {"username": alice.connection_username, "password": PASSWORD}).status_code == 302
+    )
+    client.post(reverse("logout"))
+    for _ in range(4):  # the count started again
+        response = client.post(reverse("login"), {"username": alice.email, "password": "wrong"})
+        assert response.status_code == 200
+
+
+def test_names_of_nobody_are_counted_case_and_width_folded(client):
+    names = ["ghost@example.jp", "GHOST@example.jp", "ｇｈｏｓｔ@example.jp", " Ghost@Example.JP", "ghost@EXAMPLE.jp"]
+    statuses = [client.post(reverse("login"), {"username": n, "password": "x"}).status_code for n in names]
+    assert statuses == [200, 200, 200, 200, 429]
