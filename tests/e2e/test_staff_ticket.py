@@ -34,6 +34,7 @@ def test_staff_find_assign_answer_and_park_a_ticket(page, live_server, axe_check
     page.goto("/staff/tickets/")
     page.locator("#id_q").fill("花子")
     page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url("**/staff/tickets/?q=*")  # count() does not wait for the navigation
     rows = page.locator("table.tickets tbody tr")
     assert rows.count() == 1
     assert axe_check(page) == []
