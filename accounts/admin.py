@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from .models import ClientAPIKey, ConnectionPlan, Member, PlanChangeRequest, User
+from okbnet_portal.api import keys
+
+from .models import ConnectionPlan, Member, PlanChangeRequest, User
 
 admin.site.register(User, UserAdmin)
 
@@ -22,9 +23,7 @@ class MemberAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-@admin.register(ClientAPIKey)
-class ClientAPIKeyAdmin(APIKeyModelAdmin):
-    list_display = (*APIKeyModelAdmin.list_display, "scopes")
+keys.register_admin(admin.site)
 
 
 @admin.register(PlanChangeRequest)

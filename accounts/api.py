@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from mailsettings import op25b
 from mailsettings.api import VerdictSerializer
 from mailsettings.models import MailProgram, MailSetup
-from mailsettings.op25b import IpType
 from mailsettings.selectors import mail_setups_with_verdicts, member_dns_facts
 from okbnet_portal.api.idempotency import idempotent
 from okbnet_portal.api.schema import IDEMPOTENCY_KEY, READ_ERRORS, WRITE_ERRORS, error_responses
@@ -26,7 +25,7 @@ from support.selectors import open_ticket_rows_of
 
 from . import selectors
 from . import services as plan_services
-from .models import ConnectionPlan, Member, PlanChangeRequest
+from .models import ConnectionPlan, IpType, Member, PlanChangeRequest
 
 _datetime = serializers.DateTimeField()
 
@@ -84,6 +83,11 @@ class PlanChangeRequestSerializer(serializers.Serializer):
     ticket = serializers.CharField(help_text="The number of the ticket that follows the request.")
     steps = PlanChangeStepSerializer(many=True)
     created_at = serializers.DateTimeField()
+    notice = serializers.CharField(
+        required=False,
+        help_text="Only in the answer to a new request whose processing may be delayed (the queue was "
+        "unreachable): the request is saved and starts automatically within a few minutes.",
+    )
 
 
 class DnsFactsSerializer(serializers.Serializer):
@@ -427,8 +431,12 @@ class PlanChangeCreateView(GenericAPIView):
         created = plan_services.plan_change_request(
             member=member, target_plan=data.validated_data.get("target_plan"), by=request.user
         )
-        created = selectors.plan_change_with_ticket(request_id=created.pk)
-        return Response(plan_change_dict(created, member_number=member.member_number), status=201)
+        body = plan_change_dict(
+            selectors.plan_change_with_ticket(request_id=created.pk), member_number=member.member_number
+        )
+        if created.processing_delayed:
+            body["notice"] = str(plan_services.PROCESSING_DELAYED)
+        return Response(body, status=201)
 
 
 class PlanChangeDetailView(GenericAPIView):

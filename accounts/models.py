@@ -4,14 +4,20 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
 
-from mailsettings.op25b import IpType
+from okbnet_portal.api.keys import ClientAPIKey  # noqa: F401 - a model of this app, kept with the API layer
 
 
 class User(AbstractUser):
     """The log-in identity. Members log in with their connection user name or e-mail
     (see accounts.backends); staff with their user name."""
+
+
+class IpType(models.TextChoices):
+    """A plan's kind of address: OP25B applies to dynamic ones (mailsettings.op25b decides)."""
+
+    DYNAMIC = "dynamic", _("Dynamic IP (standard plans)")
+    FIXED = "fixed", _("Fixed IP")
 
 
 class ConnectionPlan(models.Model):
@@ -94,20 +100,6 @@ class Member(models.Model):
         return self.plan.ip_type
 
 
-class ClientAPIKey(AbstractAPIKey):
-    """A hashed, revocable, expiring key of a client of the API (the call-center tool)."""
-
-    class Scope(models.TextChoices):
-        READ = "read", _("read")
-        WRITE = "write", _("write")
-
-    scopes = models.JSONField(_("scopes"), default=list, blank=True)
-
-    class Meta(AbstractAPIKey.Meta):
-        verbose_name = _("API key")
-        verbose_name_plural = _("API keys")
-
-
 class PlanChangeRequest(models.Model):
     """A member's change to the fixed-IP variant of their plan (DESIGN §8), carried out by a worker."""
 
@@ -119,6 +111,15 @@ class PlanChangeRequest(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.PROCESSING)
+    # The transition map (okbnet_portal.states.transition, in accounts.services). The worker's
+    # claim submitted -> processing is a conditional UPDATE there, so two deliveries cannot both win.
+    TRANSITIONS = {
+        Status.SUBMITTED: frozenset({Status.PROCESSING, Status.CANCELLED, Status.FAILED}),
+        Status.PROCESSING: frozenset({Status.COMPLETED, Status.FAILED}),
+        Status.FAILED: frozenset({Status.SUBMITTED}),  # staff retry
+        Status.COMPLETED: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
 
     class FailureReason(models.TextChoices):
         POOL_EXHAUSTED = "pool_exhausted", _("No free fixed IP address is left for this line type.")
@@ -167,12 +168,21 @@ class PlanChangeRequest(models.Model):
         ]
         indexes = [models.Index(fields=["status", "updated_at"], name="planchange_status_idx")]
 
+    # Set by accounts.services when it queues the request's task (okbnet_portal.enqueue.Enqueued);
+    # not stored: after commit it tells the page and the API whether the broker took the message.
+    enqueued = None
+
     def __str__(self) -> str:
         return f"#{self.pk} {self.member_id} {self.status}"
 
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def processing_delayed(self) -> bool:
+        """The broker did not take the task: the sweep will send it (PLAN_CHANGE_SWEEP_SECONDS)."""
+        return bool(self.enqueued and self.enqueued.failed)
 
 
 class IdempotencyRecord(models.Model):

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from okbnet_portal.errors import ApplicationError, error_messages, form_add_error
+
 from . import selectors, services
 from .models import PlanChangeRequest
 
@@ -48,14 +50,13 @@ def fixed_ip(request):
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_change_request(member=member, by=request.user)
-        except (services.OpenRequestExists, services.MemberNotActive, services.PlanChangeInvalid) as exc:
-            detail = exc.detail
-            if isinstance(detail, dict):
-                detail = [m for msgs in detail.values() for m in msgs]
-            form.add_error(None, detail if isinstance(detail, list) else str(detail))
+            made = services.plan_change_request(member=member, by=request.user)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Your request was received. You can follow its progress below."))
+            if made.processing_delayed:
+                messages.warning(request, services.PROCESSING_DELAYED)
             return redirect("plan-fixed-ip")
     context = {
         "member": member,
@@ -64,10 +65,7 @@ def fixed_ip(request):
         "form": form,
         "current": current,
         "status": status_payload(current) if current else None,
-        "can_request": target is not None
-        and member.status == member.Status.ACTIVE  # suspended/cancelled: the notice says why
-        and member.plan.ip_type == "dynamic"
-        and (current is None or not current.is_open),
+        "can_request": services.plan_change_offered(member=member, open_request=current),
     }
     return render(request, "accounts/plan_fixed_ip.html", context, status=400 if form.errors else 200)
 
@@ -89,8 +87,8 @@ def fixed_ip_cancel(request, request_id: int):
     plan_change = selectors.plan_change_for_member(member=member, request_id=request_id)
     try:
         services.plan_change_cancel(request=plan_change, by=request.user)
-    except services.RequestNotCancellable as exc:
-        messages.error(request, str(exc.detail))
+    except ApplicationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(request, _("Your request was cancelled."))
     return redirect("plan-fixed-ip")

@@ -13,17 +13,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
 
-from mailsettings.op25b import IpType
 from network.services import PoolExhausted, address_allocate
 from okbnet_portal.actors import Actor, actor_name
-from okbnet_portal.api.errors import Conflict
 from okbnet_portal.emails import email_queue
+from okbnet_portal.enqueue import Enqueued, enqueue_on_commit
+from okbnet_portal.errors import ApplicationError, Conflict, InvalidInput, NotFound
+from okbnet_portal.states import transition
 from support import services as tickets
 from support.models import Ticket
 
-from .models import ConnectionPlan, Member, PlanChangeRequest, User
+from .models import ConnectionPlan, IpType, Member, PlanChangeRequest, User
+from .tasks import process_plan_change
 
 # No 0/O/1/I/L: the code is typed from paper.
 ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -147,26 +148,35 @@ STEPS: list[tuple[str, str]] = [
     ("email_queued", _("Notice e-mailed")),
     ("completed", _("Completed")),
 ]
-STEP_LABELS = dict(STEPS)
+# Every step a request's history can hold has a label: the stepper's steps, and the turns off it.
+STEP_LABELS = {
+    **dict(STEPS),
+    "cancelled": _("Request cancelled"),
+    "failed": _("Failed: a person will look at it"),
+    "retried": _("Sent through again"),
+}
+PROCESSING_DELAYED = _(
+    "Your request is saved. Processing may be delayed a little: it starts automatically within a few minutes."
+)
 
 
 class OpenRequestExists(Conflict):
-    default_detail = _("This member already has an open plan-change request.")
+    default_message = _("This member already has an open plan-change request.")
 
 
 class MemberNotActive(Conflict):
-    default_detail = _("The member's contract is suspended or cancelled: plan changes are not possible.")
+    default_message = _("The member's contract is suspended or cancelled: plan changes are not possible.")
 
 
 class RequestNotCancellable(Conflict):
-    default_detail = _("The request can no longer be cancelled: processing has started or it is finished.")
+    default_message = _("The request can no longer be cancelled: processing has started or it is finished.")
 
 
 class RequestNotRetryable(Conflict):
-    default_detail = _("Only a failed request can be retried.")
+    default_message = _("Only a failed request can be retried.")
 
 
-class PlanChangeInvalid(exceptions.ValidationError):
+class PlanChangeInvalid(InvalidInput):
     pass
 
 
@@ -185,32 +195,51 @@ def next_billing_date(today: datetime.date | None = None) -> datetime.date:
     return (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
-def fixed_target_for(member: Member) -> ConnectionPlan | None:
-    return member.plan.fixed_variant
-
-
 def open_request_for(member: Member) -> PlanChangeRequest | None:
     return PlanChangeRequest.objects.filter(member=member, status__in=PlanChangeRequest.OPEN_STATUSES).first()
+
+
+def plan_change_refusal(*, member: Member, open_request: PlanChangeRequest | None) -> ApplicationError | None:
+    """Why the member may not ask for a fixed-IP change now, or None: the one eligibility rule.
+    The service raises it under the member lock; pages offer the change only when it is None."""
+    if member.status != Member.Status.ACTIVE:
+        return MemberNotActive()  # suspended/cancelled (support.abuse.services): no plan changes
+    if member.plan.ip_type == IpType.FIXED:
+        return PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
+    if open_request is not None and open_request.is_open:
+        return OpenRequestExists()
+    return None
+
+
+def plan_change_offered(*, member: Member, open_request: PlanChangeRequest | None) -> bool:
+    """Pages link to and show the request form when the rule allows it and the plan has a variant."""
+    return (
+        member.plan.fixed_variant_id is not None
+        and plan_change_refusal(member=member, open_request=open_request) is None
+    )
 
 
 def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = None, by: Actor) -> PlanChangeRequest:
     """Save the request and open its ticket in one transaction; queue the task after commit.
 
     The member row is locked while checking, so simultaneous requests of one member queue up
-    and see each other; the partial unique constraint is the last guard.
+    and see each other; the partial unique constraint is the last guard. The lock reads the
+    member row alone: on PostgreSQL a `FOR UPDATE` that waits re-checks its row after the other
+    transaction commits, and with a join to the plan it would drop a member whose plan a worker
+    has just switched (the joined plan row is the old one): `DoesNotExist` instead of a refusal.
+    `request.processing_delayed` says, after commit, that the broker did not take the task.
     """
     if target_plan is not None and target_plan.ip_type != IpType.FIXED:
         raise PlanChangeInvalid({"target_plan": [_("The target plan must be a fixed-IP plan.")]})
     try:
         with transaction.atomic():
-            member = Member.objects.select_for_update(of=("self",)).select_related("plan").get(pk=member.pk)
-            if member.status != Member.Status.ACTIVE:
-                raise MemberNotActive()  # suspended/cancelled (support.abuse): no plan changes
-            if member.plan.ip_type == IpType.FIXED:
-                raise PlanChangeInvalid({"target_plan": [_("This member is already on a fixed-IP plan.")]})
-            if open_request_for(member) is not None:
-                raise OpenRequestExists()
-            target = target_plan or fixed_target_for(member)
+            member = Member.objects.select_for_update().filter(pk=member.pk).first()
+            if member is None:
+                raise NotFound(_("No member has this number."))
+            refusal = plan_change_refusal(member=member, open_request=open_request_for(member))
+            if refusal is not None:
+                raise refusal
+            target = target_plan or member.plan.fixed_variant
             ticket = tickets.ticket_open(
                 member=member,
                 category=Ticket.Category.PLAN_CHANGE,
@@ -229,7 +258,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
                 steps=[_step("received")],
             )
             tickets.ticket_record_step(ticket=ticket, step="received")
-            _queue(request.pk)
+            request.enqueued = _queue(request.pk)
     except IntegrityError:
         # Another request of this member won the race (the partial unique constraint).
         raise OpenRequestExists() from None
@@ -239,9 +268,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
 def plan_change_cancel(*, request: PlanChangeRequest | int, by: Actor) -> PlanChangeRequest:
     with transaction.atomic():
         request = _locked(request)
-        if request.status != Status.SUBMITTED:
-            raise RequestNotCancellable()
-        request.status = Status.CANCELLED
+        transition(request, to=Status.CANCELLED, error=RequestNotCancellable)
         request.finished_at = timezone.now()
         request.steps = [*request.steps, _step("cancelled")]
         request.save(update_fields=["status", "finished_at", "steps", "updated_at"])
@@ -255,9 +282,7 @@ def plan_change_retry(*, request: PlanChangeRequest | int, by: Actor) -> PlanCha
     try:
         with transaction.atomic():
             request = _locked(request)
-            if request.status != Status.FAILED:
-                raise RequestNotRetryable()
-            request.status = Status.SUBMITTED
+            transition(request, to=Status.SUBMITTED, error=RequestNotRetryable)
             request.failure_reason = ""
             request.failure_detail = ""
             request.finished_at = None
@@ -265,7 +290,7 @@ def plan_change_retry(*, request: PlanChangeRequest | int, by: Actor) -> PlanCha
             request.steps = [*request.steps, _step("retried")]
             request.save()
             tickets.ticket_record_step(ticket=request.ticket_id, step="retried", by=by)
-            _queue(request.pk)
+            request.enqueued = _queue(request.pk)
     except IntegrityError:
         raise OpenRequestExists() from None
     return request
@@ -332,10 +357,8 @@ def plan_change_requeue_stuck(
             "id", flat=True
         )
     )
-    from .tasks import process_plan_change
-
     for pk in ids:
-        process_plan_change.delay(pk)
+        _queue(pk)
     return ids
 
 
@@ -346,10 +369,8 @@ def _step(code: str) -> dict[str, str]:
     return {"step": code, "at": timezone.now().isoformat()}
 
 
-def _queue(request_id: int) -> None:
-    from .tasks import process_plan_change
-
-    transaction.on_commit(lambda: process_plan_change.delay(request_id))
+def _queue(request_id: int) -> Enqueued:
+    return enqueue_on_commit(process_plan_change, request_id)
 
 
 def _locked(request: PlanChangeRequest | int) -> PlanChangeRequest:
@@ -423,7 +444,7 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
     tickets.ticket_record_step(ticket=request.ticket_id, step="email_queued", body=member.email)
 
     steps.append(_step("completed"))
-    request.status = Status.COMPLETED
+    transition(request, to=Status.COMPLETED)
     request.new_connection_username = username
     request.fixed_ip = address.address
     request.steps = steps
@@ -434,7 +455,7 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
 
 
 def _fail(request: PlanChangeRequest, reason: str, detail: str = "") -> None:
-    request.status = Status.FAILED
+    transition(request, to=Status.FAILED)
     request.failure_reason = reason
     request.failure_detail = detail or ""
     request.finished_at = timezone.now()

@@ -1,17 +1,20 @@
-"""Celery tasks of accounts: thin, take ids, call services (DESIGN §8)."""
+"""Celery tasks of accounts: thin, take ids, call services (DESIGN §8).
+
+Direction (README, Layout): services import these tasks at the top and queue them with
+`okbnet_portal.enqueue.enqueue_on_commit`; a task imports its service inside its body."""
 
 import random
 
 from celery import shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from . import services
-
 TRANSIENT = (OperationalError, InterfaceError, DatabaseError, OSError)
 
 
 @shared_task(bind=True, name="accounts.process_plan_change", max_retries=6, soft_time_limit=60, time_limit=90)
 def process_plan_change(self, request_id: int) -> str:
+    from . import services
+
     try:
         request = services.plan_change_process(request_id=request_id)
     except TRANSIENT as exc:
@@ -26,4 +29,6 @@ def process_plan_change(self, request_id: int) -> str:
 
 @shared_task(name="accounts.sweep_plan_changes", soft_time_limit=30, time_limit=60)
 def sweep_plan_changes() -> list[int]:
+    from . import services
+
     return services.plan_change_requeue_stuck()

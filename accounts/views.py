@@ -8,7 +8,8 @@ from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from mailsettings.selectors import mail_setups_with_verdicts
+from mailsettings import services as mail_services
+from mailsettings.selectors import mail_setups_with_verdicts, member_own_domain_panel, own_domain_of
 from support.selectors import member_tickets
 
 from . import services
@@ -78,10 +79,17 @@ def activate(request):
 def mypage(request):
     """The member's own page. Sections are built here and rendered in clear template blocks."""
     member = member_for_user(request.user)
+    mail_services.own_domain_keep_checked(domain=own_domain_of(member.mail_address))
+    plan_requests = list(member.plan_change_requests.select_related("target_plan", "ticket")[:5])
     context = {
         "member": member,
         "setups": mail_setups_with_verdicts(member),
-        "plan_requests": list(member.plan_change_requests.select_related("target_plan", "ticket")[:5]),
+        "plan_requests": plan_requests,
+        # At most one request is open, and it is the newest.
+        "can_change_plan": services.plan_change_offered(
+            member=member, open_request=plan_requests[0] if plan_requests else None
+        ),
         "tickets": list(member_tickets(member=member)[:5]),
+        "own_domain": member_own_domain_panel(member),
     }
     return render(request, "accounts/mypage.html", context)

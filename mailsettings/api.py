@@ -104,4 +104,5 @@ class VerdictView(APIView):
     def post(self, request):
         if not isinstance(request.data, Mapping):
             raise ParseError("Send a JSON object with the fields of the verdict input.")
-        return Response(services.verdict_from_data(request.data))
+        verdict, _facts = services.verdict_give(request.data, counted=True)
+        return Response(verdict)

@@ -20,6 +20,7 @@ from .models import MailSetup
 # the provider's published names, kept here so both formats say the same.
 IMAP = {"prefix": "imap", "port": 993, "socket": "SSL"}
 POP3 = {"prefix": "pop", "port": 995, "socket": "SSL"}
+THUNDERBIRD_SOCKET = {op25b.Security.STARTTLS: "STARTTLS", op25b.Security.SSL: "SSL"}  # its socketType words
 PROFILE_NAMESPACE = uuid.UUID("5b0c6a52-4f0e-4d7e-9a4c-0b4f8a25b0c1")
 
 
@@ -56,9 +57,8 @@ def thunderbird_config(domain: str) -> bytes:
 
     for kind, incoming in (("imap", IMAP), ("pop3", POP3)):
         server("incomingServer", kind, f"{incoming['prefix']}.{domain}", incoming["port"], incoming["socket"])
-    gateway = op25b.gateway_host(f"x@{domain}")
-    server("outgoingServer", "smtp", gateway, 587, "STARTTLS")
-    server("outgoingServer", "smtp", gateway, 465, "SSL")
+    for outgoing in op25b.okbnet_servers(f"x@{domain}"):
+        server("outgoingServer", "smtp", outgoing["host"], outgoing["port"], THUNDERBIRD_SOCKET[outgoing["security"]])
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -68,10 +68,11 @@ def apple_mobileconfig(setup: MailSetup, *, username: str) -> bytes:
     replaces the profile instead of adding a second account."""
     address = setup.okbnet_address or setup.member.mail_address
     domain = address.rsplit("@", 1)[1]
-    gateway = op25b.gateway_host(address if domains.is_okbnet_domain(domain) else "")
     profile_uuid = uuid.uuid5(PROFILE_NAMESPACE, f"setup:{setup.pk}")
     payload_uuid = uuid.uuid5(PROFILE_NAMESPACE, f"setup:{setup.pk}:mail")
     identifier = f"jp.ne.okbnet.portal.mail.{setup.pk}"
+    # The specified setting; never a gateway of a domain that has left the registry.
+    outgoing = op25b.okbnet_servers(address if domains.is_okbnet_domain(domain) else "")[0]
     mail = {
         "PayloadType": "com.apple.mail.managed",
         "PayloadVersion": 1,
@@ -86,8 +87,8 @@ def apple_mobileconfig(setup: MailSetup, *, username: str) -> bytes:
         "IncomingMailServerUseSSL": True,
         "IncomingMailServerAuthentication": "EmailAuthPassword",
         "IncomingMailServerUsername": username,
-        "OutgoingMailServerHostName": gateway,
-        "OutgoingMailServerPortNumber": 587,
+        "OutgoingMailServerHostName": outgoing["host"],
+        "OutgoingMailServerPortNumber": outgoing["port"],
         "OutgoingMailServerUseSSL": True,
         "OutgoingMailServerAuthentication": "EmailAuthPassword",
         "OutgoingMailServerUsername": username,

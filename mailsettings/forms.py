@@ -5,6 +5,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from okbnet_portal.errors import InvalidInput
+
 from . import op25b, services
 from .models import MailProgram
 
@@ -113,8 +115,8 @@ class QuickCheckForm(DescribedErrorsMixin, forms.Form):
                 data.pop(name, None)
         try:
             self.inputs = services.clean_inputs(data)
-        except op25b.InvalidInputs as exc:
-            self.foreign_domain = exc.foreign_domain
+        except InvalidInput as exc:
+            self.foreign_domain = getattr(exc, "foreign_domain", "")
             for name, messages in exc.errors.items():
                 if name in self.errors:
                     continue  # the field's own error already says it: each error once

@@ -168,7 +168,6 @@ GUIDES: tuple[Guide, ...] = (
 
 GUIDES_BY_PROGRAM = {guide.program: guide for guide in GUIDES}
 FIND_PORT_STEP = _("Note the port number shown for the outgoing server, then come back and enter it in this setup.")
-SECURITY_NAMES = {op25b.Security.STARTTLS: "STARTTLS", op25b.Security.SSL: "SSL/TLS"}
 
 
 def guide_settings(inputs: op25b.Inputs, verdict: dict[str, Any]) -> dict[str, Any] | None:
@@ -177,13 +176,7 @@ def guide_settings(inputs: op25b.Inputs, verdict: dict[str, Any]) -> dict[str, A
     if verdict.get("settings"):
         return verdict["settings"]
     if inputs.sending_via == op25b.SendingVia.OKBNET:
-        return {
-            "host": op25b.gateway_host(inputs.okbnet_address),
-            "port": 587,
-            "security": op25b.Security.STARTTLS,
-            "auth": True,
-            "username": str(op25b.USERNAME_HINT),
-        }
+        return op25b.okbnet_servers(inputs.okbnet_address)[0]
     if inputs.sending_via == op25b.SendingVia.OTHER_PROVIDER and inputs.port in op25b.SUBMISSION_PORTS:
         return {
             "host": inputs.provider_host or None,
@@ -224,7 +217,7 @@ def render_guides(settings: dict[str, Any] | None, selected: str = "") -> list[d
         values = {
             "host": settings["host"] or _("your provider's outgoing server (see its mail settings page)"),
             "port": settings["port"],
-            "security": SECURITY_NAMES.get(settings["security"], settings["security"]),
+            "security": op25b.Security(settings["security"]).label,
             "username": settings["username"],
         }
     rendered = []

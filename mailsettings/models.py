@@ -20,7 +20,8 @@ class DnsCheck(models.Model):
         DONE = "done", _("Done")
 
     OPEN = (Status.QUEUED, Status.RUNNING)
-    # The transition map, enforced by services.dns_check_run(). A running check whose worker died
+    # The transition map (okbnet_portal.states.transition, in services.dns_check_run; the claim
+    # queued/stale running -> running is a conditional UPDATE there). A running check whose worker died
     # may be claimed again (running -> running) once it is stale.
     TRANSITIONS = {
         Status.QUEUED: {Status.RUNNING},

@@ -21,14 +21,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import IpType
+from okbnet_portal.errors import InvalidInput
+
 from . import providers
 
 # --------------------------------------------------------------------------- inputs
-
-
-class IpType(models.TextChoices):
-    DYNAMIC = "dynamic", _("Dynamic IP (standard plans)")
-    FIXED = "fixed", _("Fixed IP")
 
 
 class SendingVia(models.TextChoices):
@@ -75,17 +73,6 @@ class Inputs:
     provider_submission_source: str | None = None
     # The member's mail program (models.MailProgram value, or ""): picks the guide, never the verdict.
     mail_client: str = ""
-
-
-class InvalidInputs(ValueError):
-    """Bad input, as field errors: {"field": ["message", ...]}."""
-
-    def __init__(self, errors: dict[str, list[str]], foreign_domain: str = ""):
-        super().__init__(errors)
-        self.errors = errors
-        # The domain of an `okbnet_address` that is not OKBNET's (the form offers to treat it
-        # as another provider's address).
-        self.foreign_domain = foreign_domain
 
 
 def only_okbnet_domain(domain: str) -> bool:
@@ -186,7 +173,9 @@ def clean_inputs(data: Mapping[str, Any], *, is_okbnet_domain: Callable[[str], b
                     err(name, _("Enter a host or domain name such as smtp.example.jp."))
 
     if errors:
-        raise InvalidInputs(errors, foreign_domain=foreign_domain)
+        exc = InvalidInput(errors)
+        exc.foreign_domain = foreign_domain  # the form offers it as another provider's
+        raise exc
     source = "member" if provider_submission != ProviderSubmission.UNKNOWN else None
     return Inputs(
         ip_type=ip_type,
@@ -525,10 +514,21 @@ def _server(host: str | None, port: int, security: str, username: Promise) -> di
     }
 
 
+# OKBNET's specified setting: the gateway on 587 with STARTTLS and SMTP AUTH; 465 with SSL also works.
+SPECIFIED_SUBMISSION = ((587, Security.STARTTLS), (465, Security.SSL))
+
+
+def okbnet_servers(okbnet_address: str = "") -> list[dict[str, Any]]:
+    """OKBNET's outgoing server settings, the specified one first: the one definition that
+    verdicts, the per-program guides and the mail-client autoconfig files all use."""
+    gateway = gateway_host(okbnet_address)
+    return [_server(gateway, port, security, USERNAME_HINT) for port, security in SPECIFIED_SUBMISSION]
+
+
 def _settings_for(kind: str | None, inputs: Inputs) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     if kind == "gateway":
-        gw = gateway_host(inputs.okbnet_address)
-        return _server(gw, 587, Security.STARTTLS, USERNAME_HINT), [_server(gw, 465, Security.SSL, USERNAME_HINT)]
+        main, *alternatives = okbnet_servers(inputs.okbnet_address)
+        return main, alternatives
     host = inputs.provider_host or None
     if kind == "provider_587":
         alternatives = []

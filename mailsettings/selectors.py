@@ -87,12 +87,6 @@ def member_dns_facts(member) -> list[dict[str, Any]]:
     return facts
 
 
-def okbnet_dns_facts() -> dict[str, Any]:
-    """OKBNET's own domain, checked like a member's (gw, MX, SPF for the relays): for staff pages.
-    Queue a fresh check with services.dns_check_request(domain=settings.OKBNET_MAIL_DOMAIN, kind="own_domain")."""
-    return dns_facts(domain=settings.OKBNET_MAIL_DOMAIN, kind=DnsCheck.Kind.OWN_DOMAIN)
-
-
 def provider_source_text(source: str | None) -> str:
     """Where the verdict's provider_submission came from, in words."""
     return {
@@ -111,7 +105,9 @@ def _all_ok(kind: str, result: dict[str, Any] | None) -> bool | None:
     if kind == DnsCheck.Kind.OWN_DOMAIN:
         if result.get("error"):
             return None
-        return bool(result["gateway_ok"] and result["mx_ok"] and result["spf_ok"])
+        if "ok" in result:
+            return bool(result["ok"])
+        return bool(result["gateway_ok"] and result["mx_ok"] and result["spf_ok"])  # stored before DKIM/DMARC
     return result.get("support") not in ("unknown", None)
 
 
@@ -148,14 +144,42 @@ SPF_PROBLEMS = {
     ),
     dnscheck.SYNTAX: lambda: _("Your SPF record has a syntax error."),
     dnscheck.TOO_MANY_MX: lambda: _("The mx mechanism of your SPF record finds more than 10 mail servers."),
+    dnscheck.UNKNOWN_MECHANISM: lambda: _("Your SPF record contains a word that SPF does not know."),
+    dnscheck.BAD_ADDRESS: lambda: _(
+        "An IP address in your SPF record is not written correctly (for example a missing part, a port "
+        "number, or a line break inside the record)."
+    ),
+    dnscheck.BAD_CIDR: lambda: _("A network size (/number) in your SPF record is not allowed there or is too large."),
+    dnscheck.BAD_DOMAIN: lambda: _("A domain name in your SPF record is missing or not written correctly."),
+    dnscheck.BAD_MACRO: lambda: _("Your SPF record uses a % macro that does not exist."),
+    dnscheck.DUPLICATE_MODIFIER: lambda: _("Your SPF record has redirect= more than once."),
+    dnscheck.NON_ASCII: lambda: _("Your SPF record contains characters other than ASCII."),
 }
+
+
+def spf_problem_text(code: str | None, term: str = "") -> str:
+    """A permerror in words, naming the term receivers stumble on."""
+    text = SPF_PROBLEMS.get(code or "", lambda: _("Your SPF record cannot be evaluated."))()
+    if term:
+        shown = term.replace("\r", "\\r").replace("\n", "\\n")
+        text += " " + _("The problem is at: %(term)s") % {"term": shown}
+    return text
 
 
 def describe(kind: str, result: dict[str, Any]) -> list[dict[str, Any]]:
     """A stored result as facts a member can read: what was found, whether it is right, what to do."""
     if kind == DnsCheck.Kind.PROVIDER:
         return [_describe_provider(result)]
-    return [_describe_gateway(result), _describe_mx(result), _describe_spf(result)]
+    facts = [_describe_gateway(result), _describe_mx(result), _describe_spf(result)]
+    if "dkim" in result:  # results stored before these checks have none of them
+        facts += [
+            _describe_dkim(result),
+            _describe_dmarc(result),
+            _describe_submission(result),
+            _describe_autoconfig(result),
+            *_describe_optional(result),
+        ]
+    return facts
 
 
 def _describe_provider(result: dict[str, Any]) -> dict[str, Any]:
@@ -196,7 +220,17 @@ def _describe_gateway(result: dict[str, Any]) -> dict[str, Any]:
 def _describe_mx(result: dict[str, Any]) -> dict[str, Any]:
     records = result["mx"]["records"]
     if result["mx_ok"]:
-        return _fact("mx", True, _("The domain has MX records (mail to it can be delivered)."), records=records)
+        return _fact("mx", True, _("The domain's mail goes to OKBNET's mail servers."), records=records)
+    if result.get("mx_foreign"):
+        return _fact(
+            "mx",
+            False,
+            _("The domain's mail goes to servers that are not OKBNET's."),
+            _("Mail servers found: %(hosts)s") % {"hosts": ", ".join(result["mx_foreign"])},
+            _("Set the MX records to OKBNET's mail servers: %(hosts)s")
+            % {"hosts": ", ".join(dnscheck.okbnet_names()["mx_hosts"])},
+            records,
+        )
     return _fact(
         "mx",
         False,
@@ -221,7 +255,7 @@ def _describe_spf(result: dict[str, Any]) -> dict[str, Any]:
     if outcome == "temperror":
         return _fact("spf", None, _("SPF could not be checked now."), _lookup_problem({"error": code}))
     if outcome == "permerror":
-        detail = SPF_PROBLEMS.get(code, lambda: _("Your SPF record cannot be evaluated."))()
+        detail = spf_problem_text(code, worst.get("term", ""))
         return _fact(
             "spf",
             False,
@@ -240,6 +274,21 @@ def _describe_spf(result: dict[str, Any]) -> dict[str, Any]:
             _("Receivers cannot tell that OKBNET's relays may send mail for %(domain)s.") % {"domain": domain},
             _("Publish this TXT record at %(domain)s: %(record)s") % {"domain": domain, "record": suggestion},
         )
+    if result.get("spf_relays_pass"):
+        if not result.get("spf_include"):
+            detail = _(
+                "OKBNET's relays pass, but not through OKBNET's include: when OKBNET changes its relays, your record will be wrong."
+            )
+        else:
+            detail = _("The record does not end in -all or ~all, so it says nothing against other senders.")
+        return _fact(
+            "spf",
+            False,
+            _("The SPF record should be tightened."),
+            detail,
+            _("Change the TXT record at %(domain)s to: %(record)s") % {"domain": domain, "record": suggestion},
+            records,
+        )
     failed = ", ".join(s["ip"] for s in spf if s["result"] != "pass")
     return _fact(
         "spf",
@@ -250,3 +299,180 @@ def _describe_spf(result: dict[str, Any]) -> dict[str, Any]:
         _("Change the TXT record at %(domain)s to: %(record)s") % {"domain": domain, "record": suggestion},
         records,
     )
+
+
+def _zone_line(domain: str, wanted: str) -> str:
+    """The snippet's line(s) for one kind of record: the fix, ready to paste."""
+    lines = [line for line in dnscheck.zone_snippet(domain).splitlines() if line.startswith(wanted)]
+    return "\n".join(lines)
+
+
+DKIM_PROBLEMS = {
+    "not_published": lambda: _("The DKIM key is not published."),
+    "multiple_records": lambda: _("There is more than one DKIM key record for this selector."),
+    "revoked": lambda: _("The DKIM key record is empty (the key was revoked)."),
+    "bad_key": lambda: _("The DKIM key record cannot be read as a key."),
+    "weak_key": lambda: _("The DKIM key is too short (less than 1024 bits); receivers ignore it."),
+}
+
+
+def _describe_dkim(result: dict[str, Any]) -> dict[str, Any]:
+    keys = result.get("dkim") or []
+    records = [k["name"] for k in keys]
+    if result.get("dkim_ok"):
+        return _fact("dkim", True, _("DKIM: OKBNET's signing key is published."), records=records)
+    if any(dnscheck.is_temporary(k.get("error")) for k in keys):
+        return _fact("dkim", None, _("DKIM could not be checked now."), _lookup_problem({"error": "timeout"}))
+    bad = next((k for k in keys if not k["ok"]), None)
+    detail = DKIM_PROBLEMS.get(bad["code"], DKIM_PROBLEMS["bad_key"])() if bad else ""
+    return _fact(
+        "dkim",
+        False,
+        _("DKIM: mail from your domain cannot be signed by OKBNET."),
+        detail,
+        _("Publish this record (a CNAME, so OKBNET can renew the key): %(record)s")
+        % {"record": _zone_line(result["domain"], tuple(f"{k['selector']}._domainkey" for k in keys) or "-")},
+        records,
+    )
+
+
+DMARC_PROBLEMS = {
+    "not_published": lambda: _("The domain publishes no DMARC record."),
+    "multiple_records": lambda: _("The domain publishes more than one DMARC record; receivers ignore them all."),
+    "syntax": lambda: _("The DMARC record cannot be read (a tag appears twice or is malformed)."),
+    "missing_policy": lambda: _("The DMARC record has no policy (p=)."),
+    "bad_policy": lambda: _("The DMARC policy must be none, quarantine or reject."),
+    "bad_pct": lambda: _("pct= must be a number from 0 to 100."),
+    "bad_alignment": lambda: _("adkim= and aspf= must be r or s."),
+    "bad_report_uri": lambda: _("A report address must be written as mailto:address."),
+    "reports_not_authorised": lambda: _(
+        "A report address is at another organisation's domain that has not agreed to receive your "
+        "reports (RFC 7489 §7.1), so no reports will be sent there."
+    ),
+}
+
+DMARC_POLICY_TEXT = {
+    "none": lambda: _("Policy: none (receivers only report; good for a start)."),
+    "quarantine": lambda: _("Policy: quarantine (receivers put failing mail in spam)."),
+    "reject": lambda: _("Policy: reject (receivers refuse failing mail)."),
+}
+
+
+def _describe_dmarc(result: dict[str, Any]) -> dict[str, Any]:
+    dmarc = result.get("dmarc") or {}
+    records = [dmarc["record"]] if dmarc.get("record") else []
+    policy = DMARC_POLICY_TEXT.get(dmarc.get("policy", ""), lambda: "")()
+    if result.get("dmarc_ok"):
+        return _fact("dmarc", True, _("DMARC is published."), policy, records=records)
+    if dnscheck.is_temporary(dmarc.get("error")):
+        return _fact("dmarc", None, _("DMARC could not be checked now."), _lookup_problem(dmarc))
+    detail = " ".join(DMARC_PROBLEMS.get(code, DMARC_PROBLEMS["syntax"])() for code in dmarc.get("problems") or [])
+    if not detail:
+        detail = DMARC_PROBLEMS.get(dmarc.get("code") or "", DMARC_PROBLEMS["not_published"])()
+    unauthorised = [r for r in (*dmarc.get("rua", []), *dmarc.get("ruf", [])) if r.get("authorised") is False]
+    if unauthorised:
+        detail += " " + _("Not authorised: %(addresses)s") % {
+            "addresses": ", ".join(r["address"] for r in unauthorised)
+        }
+        advice = _(
+            "Ask the owner of %(domains)s to publish a TXT record “v=DMARC1” at %(name)s, or send the reports to "
+            "an address at your own domain."
+        ) % {
+            "domains": ", ".join(sorted({r["domain"] for r in unauthorised})),
+            "name": f"{result['domain']}._report._dmarc.{unauthorised[0]['domain']}",
+        }
+    else:
+        advice = _("Publish this record to start with (reports only, nothing is refused): %(record)s") % {
+            "record": _zone_line(result["domain"], "_dmarc")
+        }
+    return _fact(
+        "dmarc",
+        False,
+        _("The DMARC record needs attention."),
+        " ".join(p for p in (detail, policy) if p),
+        advice,
+        records,
+    )
+
+
+def _describe_submission(result: dict[str, Any]) -> dict[str, Any]:
+    lookups = result.get("submission") or []
+    records = [r for lookup in lookups for r in lookup.get("records", [])]
+    if result.get("submission_ok"):
+        return _fact("submission", True, _("Mail programs can find the sending server (SRV records)."), records=records)
+    return _fact(
+        "submission",
+        False,
+        _("Mail programs cannot find the sending server (SRV records are missing or point elsewhere)."),
+        "",
+        _("Publish these records: %(records)s")
+        % {"records": _zone_line(result["domain"], ("_submission._tcp", "_submissions._tcp"))},
+        records,
+    )
+
+
+def _describe_autoconfig(result: dict[str, Any]) -> dict[str, Any]:
+    lookup = result.get("autoconfig") or {}
+    records = lookup.get("records", [])
+    if result.get("autoconfig_ok"):
+        return _fact("autoconfig", True, _("Mail programs can set themselves up (autoconfig)."), records=records)
+    return _fact(
+        "autoconfig",
+        False,
+        _("Automatic set-up of mail programs does not work for this domain."),
+        _lookup_problem(lookup),
+        _("Publish this record: %(record)s") % {"record": _zone_line(result["domain"], "autoconfig")},
+        records,
+    )
+
+
+TXT_POLICY_PROBLEMS = {
+    "multiple_records": lambda: _("More than one record is published; senders ignore them all."),
+    "syntax": lambda: _("The record cannot be read (wrong version or malformed tags)."),
+    "bad_id": lambda: _("The id= must be 1 to 32 letters and digits."),
+    "missing_rua": lambda: _("The record names no report address (rua=)."),
+    "bad_report_uri": lambda: _("A report address must start with mailto: or https://."),
+}
+
+
+def _describe_optional(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """MTA-STS and TLS-RPT: judged only when the domain publishes them."""
+    facts = []
+    titles = {
+        "mta_sts": (_("MTA-STS is published."), _("The MTA-STS record is broken.")),
+        "tls_rpt": (_("TLS reporting (TLS-RPT) is published."), _("The TLS-RPT record is broken.")),
+    }
+    for key in ("mta_sts", "tls_rpt"):
+        policy = result.get(key) or {}
+        if not policy.get("present"):
+            continue
+        good, bad = titles[key]
+        records = [policy["record"]] if policy.get("record") else []
+        if policy.get("ok"):
+            facts.append(_fact(key, True, good, records=records))
+        else:
+            detail = TXT_POLICY_PROBLEMS.get(policy.get("code") or "", TXT_POLICY_PROBLEMS["syntax"])()
+            facts.append(_fact(key, False, bad, detail, _("Correct the record, or remove it."), records))
+    return facts
+
+
+def zone_snippet_for(domain: str) -> dict[str, str] | None:
+    """The records a domain should publish, for the copy box on the member's and staff pages."""
+    try:
+        name = dnscheck.to_ascii(domain)
+    except dnscheck.InvalidDomain:
+        return None
+    return {"domain": name, "domain_display": dnscheck.to_unicode(name), "text": dnscheck.zone_snippet(name)}
+
+
+def own_domain_panel(domain: str) -> dict[str, Any] | None:
+    """The stored DNS facts and the records to publish of one domain (one query), or None."""
+    snippet = zone_snippet_for(domain) if domain else None
+    if snippet is None:
+        return None
+    return {"dns": dns_facts(domain=domain, kind=DnsCheck.Kind.OWN_DOMAIN), "snippet": snippet}
+
+
+def member_own_domain_panel(member) -> dict[str, Any] | None:
+    """The member's own domain (from their address), for /mypage/ and the staff screens."""
+    return own_domain_panel(own_domain_of(member.mail_address))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -12,8 +13,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from okbnet_portal.enqueue import enqueue_on_commit
+from okbnet_portal.errors import InvalidInput
+from okbnet_portal.states import transition
+
 from . import dnscheck, domains, op25b, providers, stats
 from .models import DnsCheck, MailSetup
+from .tasks import run_dns_check
 
 if TYPE_CHECKING:
     from accounts.models import Member
@@ -24,7 +30,7 @@ _CACHE_MIN, _CACHE_MAX, _CACHE_ERROR = 30, 3600, 60
 
 def clean_inputs(data: dict[str, Any]) -> op25b.Inputs:
     """op25b.clean_inputs() with the registry of own domains: the one validator of every interface
-    (form, API, saved setups). Raises op25b.InvalidInputs with field errors."""
+    (form, API, saved setups). Raises InvalidInput with field errors."""
     return op25b.clean_inputs(data, is_okbnet_domain=domains.is_okbnet_domain)
 
 
@@ -34,35 +40,31 @@ def setup_inputs(setup: MailSetup) -> op25b.Inputs:
     data = setup.inputs_data()
     try:
         return clean_inputs(data)
-    except op25b.InvalidInputs as exc:
-        if set(exc.errors) != {"okbnet_address"} or not exc.foreign_domain:
+    except InvalidInput as exc:
+        if set(exc.errors) != {"okbnet_address"} or not getattr(exc, "foreign_domain", ""):
             raise
         return clean_inputs({**data, "okbnet_address": ""})
 
 
-def verdict_for(inputs: op25b.Inputs) -> dict[str, Any]:
-    """The verdict object of DESIGN §7 for validated inputs.
+def verdict_give(
+    inputs: op25b.Inputs | Mapping[str, Any], *, counted: bool
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The one entry point to a verdict: the verdict object of DESIGN §7, and what DNS or the
+    catalogue said about the provider (None: not asked).
 
-    When the member does not know whether their provider accepts 587/465 and the answer would
-    change the verdict, the provider's DNS (RFC 6186 SRV) and then the catalogue are asked.
+    `inputs` are validated `Inputs` or raw data (API body), which is validated first (raises
+    InvalidInput with field errors). When the member does not know whether their provider
+    accepts 587/465 and the answer would change the verdict, the provider's DNS (RFC 6186 SRV)
+    and then the catalogue are asked. `counted`: a verdict someone asked for (the API and
+    /check/) goes into the staff dashboard's statistics; re-showing a saved setup does not.
     """
-    inputs, _facts = provider_inputs(inputs)
-    return op25b.decide(inputs)
-
-
-def verdict_with_facts(inputs: op25b.Inputs) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The verdict, and what DNS or the catalogue said about the provider (None: not asked)."""
+    if not isinstance(inputs, op25b.Inputs):
+        inputs = clean_inputs(inputs)
     inputs, facts = provider_inputs(inputs)
     verdict = op25b.decide(inputs)
-    stats.verdict_record(verdict["verdict"])
+    if counted:
+        stats.verdict_record(verdict["verdict"])
     return verdict, facts
-
-
-def verdict_from_data(data: dict[str, Any]) -> dict[str, Any]:
-    """Validate raw inputs and decide; raises op25b.InvalidInputs with field errors."""
-    verdict = verdict_for(clean_inputs(data))
-    stats.verdict_record(verdict["verdict"])  # counted for the staff dashboard (API and /check/ only)
-    return verdict
 
 
 def _needs_provider_support(inputs: op25b.Inputs) -> bool:
@@ -180,7 +182,7 @@ def dns_check_request(*, domain: str, kind: str, force: bool = False) -> DnsChec
         )
         if open_check is not None:
             if (open_check.started_at or open_check.requested_at) < now - STALE_RUNNING:
-                transaction.on_commit(lambda: _queue(open_check.pk))  # its task was lost: ask again
+                enqueue_on_commit(run_dns_check, open_check.pk)  # its task was lost: ask again
             return open_check
         latest = _latest_done(name, kind)
         if latest is not None and not force and latest.expires_at and latest.expires_at > now:
@@ -194,14 +196,19 @@ def dns_check_request(*, domain: str, kind: str, force: bool = False) -> DnsChec
                 check = DnsCheck.objects.create(domain=name, kind=kind)
         except IntegrityError:  # another request queued it a moment ago
             return DnsCheck.objects.get(domain=name, kind=kind, status__in=DnsCheck.OPEN)
-        transaction.on_commit(lambda: _queue(check.pk))
+        enqueue_on_commit(run_dns_check, check.pk)
     return check
 
 
-def _queue(check_id: int) -> None:
-    from .tasks import run_dns_check
-
-    run_dns_check.delay(check_id)
+def own_domain_keep_checked(*, domain: str) -> None:
+    """Queue a check of an own domain when nothing valid is stored: the page that shows it updates
+    itself when the worker is done. Nothing happens for "" or a name that is not a domain."""
+    if not domain:
+        return
+    try:
+        dns_check_request(domain=domain, kind=DnsCheck.Kind.OWN_DOMAIN)
+    except dnscheck.InvalidDomain:
+        return
 
 
 def _run(kind: str, domain: str) -> tuple[dict[str, Any], int | None, bool]:
@@ -210,8 +217,7 @@ def _run(kind: str, domain: str) -> tuple[dict[str, Any], int | None, bool]:
     if kind == DnsCheck.Kind.OWN_DOMAIN:
         own = dnscheck.own_domain_check(domain, session=session)
         data = own.to_dict()
-        records = [s.record for s in own.spf if s.record]
-        data["spf_suggestion"] = dnscheck.spf_suggestion(records[0] if records else None)
+        data["spf_suggestion"] = dnscheck.own_domain_spf_suggestion(own)
         data["relays"] = list(dnscheck.relay_addresses())
         data["queries"] = session.queries
         return data, own.ttl, own.error is not None
@@ -231,7 +237,7 @@ def dns_check_run(*, check_id: int) -> DnsCheck | None:
     data, ttl, failed = _run(check.kind, check.domain)
     with transaction.atomic():
         check = DnsCheck.objects.select_for_update().get(pk=check_id)
-        _transition(check, DnsCheck.Status.DONE)
+        transition(check, to=DnsCheck.Status.DONE)
         check.result = data
         check.checked_at = timezone.now()
         lifetime = TTL_ERROR if failed else min(max(ttl or TTL_MIN, TTL_MIN), TTL_MAX)
@@ -242,12 +248,6 @@ def dns_check_run(*, check_id: int) -> DnsCheck | None:
         )[HISTORY_KEEP:]
         DnsCheck.objects.filter(pk__in=list(old)).delete()
     return check
-
-
-def _transition(check: DnsCheck, new: str) -> None:
-    if new not in DnsCheck.TRANSITIONS[DnsCheck.Status(check.status)]:
-        raise ValueError(f"DNS check {check.pk}: {check.status} -> {new} is not allowed")
-    check.status = new
 
 
 # --------------------------------------------------------------------------- saved mail setups
@@ -266,14 +266,14 @@ SETUP_FIELDS = (
 
 def mail_setup_verdict(*, setup: MailSetup) -> dict[str, Any]:
     """The verdict of a saved setup, computed now from the member's current plan."""
-    return verdict_for(setup_inputs(setup))
+    return verdict_give(setup_inputs(setup), counted=False)[0]
 
 
 def _apply(setup: MailSetup, data: dict[str, Any]) -> None:
     for name in SETUP_FIELDS:
         if name in data:
             setattr(setup, name, data[name] if data[name] is not None or name == "port" else "")
-    clean_inputs(setup.inputs_data())  # raises InvalidInputs: never save what cannot be decided
+    clean_inputs(setup.inputs_data())  # raises InvalidInput: never save what cannot be decided
 
 
 def mail_setup_create(*, member: Member, data: dict[str, Any]) -> MailSetup:

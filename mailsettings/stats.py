@@ -1,4 +1,5 @@
-"""Verdicts given per day, counted in the cache (Redis in production): one INCR per verdict,
+"""Verdicts asked for per day — on /check/ and through the API, not when a saved setup is shown
+(mailsettings.services.verdict_give(counted=True)) — counted in the cache (Redis in production): one INCR per verdict,
 never a database write on the verdict API's path. The staff dashboard reads the counters."""
 
 import datetime

@@ -51,7 +51,7 @@ def check(request):
     routes, rendered_guides, back_url = [], [], ""
     if submitted and form.is_valid():
         inputs = form.inputs
-        verdict, provider_facts = services.verdict_with_facts(inputs)
+        verdict, provider_facts = services.verdict_give(inputs, counted=True)
         member = _member_or_none(request)
         verdict = guides.for_member(verdict, inputs, member)
         routes = mail_route(inputs, verdict)

@@ -6,7 +6,6 @@ PostgreSQL), so many workers never hand out one address twice."""
 import csv
 import io
 import ipaddress
-import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Member, PlanChangeRequest, User
 from okbnet_portal.actors import Actor, actor_name, actor_user
+from okbnet_portal.enqueue import enqueue_on_commit
 from okbnet_portal.moments import parse_moment
 
 from .fields import normalise_network
@@ -38,8 +38,7 @@ from .models import (
     normalise_source,
 )
 from .refusals import Entry, refusal_tables
-
-logger = logging.getLogger(__name__)
+from .tasks import export_refusal_tables, import_session_log, refresh_spf_status
 
 
 class PoolExhausted(Exception):
@@ -103,7 +102,7 @@ def address_allocate(*, member: Member, line_type: str, by: Actor = None) -> Fix
     raise PoolExhausted(line_type)
 
 
-def address_release(*, member: Member, by: Actor = None) -> None:
+def address_release(*, member: Member) -> None:
     """Take back the member's fixed address (plan change back to dynamic, cancellation)."""
     now = timezone.now()
     with transaction.atomic():
@@ -115,12 +114,6 @@ def address_release(*, member: Member, by: Actor = None) -> None:
 # --- Inbound refusal list ---------------------------------------------------
 
 
-def _queue_refusal_export() -> None:
-    from .tasks import export_refusal_tables
-
-    export_refusal_tables.delay_on_commit()
-
-
 def refusal_add(
     *, kind: str, value: str, reason: str, expires_at: datetime | None = None, by: User | None = None
 ) -> RefusedSource:
@@ -129,7 +122,7 @@ def refusal_add(
     entry.full_clean()
     with transaction.atomic():
         entry.save()
-        _queue_refusal_export()
+        enqueue_on_commit(export_refusal_tables)
     return entry
 
 
@@ -138,14 +131,14 @@ def refusal_save(*, entry: RefusedSource) -> RefusedSource:
     with transaction.atomic():
         entry.value = normalise_source(entry.kind, entry.value)
         entry.save()
-        _queue_refusal_export()
+        enqueue_on_commit(export_refusal_tables)
     return entry
 
 
 def refusal_remove(*, entry: RefusedSource) -> None:
     with transaction.atomic():
         entry.delete()
-        _queue_refusal_export()
+        enqueue_on_commit(export_refusal_tables)
 
 
 def refusal_tables_write(*, directory: Path | None = None, at: datetime | None = None) -> list[str]:
@@ -474,24 +467,15 @@ def _finish(batch: SessionImport, *, status: str, rows: int = 0, errors: list[Ro
 
 def session_log_submit(*, data: bytes, filename: str, by: User | None = None) -> SessionImport:
     """Store an upload (in the database: every worker host reads it) and queue its import."""
-    from .tasks import import_session_log
-
     total = max(data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1, 0)
     with transaction.atomic():
         batch = SessionImport.objects.create(
             filename=filename[:200], created_by=by, status=SessionImport.Status.QUEUED, total_rows=total
         )
         SessionUpload.objects.create(session_import=batch, data=data)
-        transaction.on_commit(lambda: _queue(import_session_log, batch.pk))
+        # The saved row is the truth: a broker that is down is logged, and the import waits for the sweep.
+        enqueue_on_commit(import_session_log, batch.pk)
     return batch
-
-
-def _queue(task, *args) -> None:
-    # The saved row is the truth: a broker that is down is logged, and the import waits for the sweep.
-    try:
-        task.delay(*args)
-    except Exception:
-        logger.exception("Could not queue %s%r; the sweep will pick it up", task.name, args)
 
 
 def session_log_process(*, import_id: int) -> None:
@@ -536,8 +520,6 @@ def session_log_process(*, import_id: int) -> None:
 
 def session_imports_sweep(*, older_than_seconds: int = 300) -> list[int]:
     """Re-queue imports still waiting for a worker (the broker was down when they were stored)."""
-    from .tasks import import_session_log
-
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
         SessionImport.objects.filter(status=SessionImport.Status.QUEUED, created_at__lt=cutoff).values_list(
@@ -545,11 +527,16 @@ def session_imports_sweep(*, older_than_seconds: int = 300) -> list[int]:
         )
     )
     for pk in ids:
-        _queue(import_session_log, pk)
+        enqueue_on_commit(import_session_log, pk)
     return ids
 
 
 # --- SPF of OKBNET's relays -----------------------------------------------------
+
+
+def spf_status_request_refresh() -> None:
+    """Staff's "check now": the DNS work runs in a worker, never in the request."""
+    enqueue_on_commit(refresh_spf_status)
 
 
 def spf_status_refresh() -> dict:

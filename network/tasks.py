@@ -1,7 +1,5 @@
 from celery import shared_task
 
-from . import services
-
 
 @shared_task(
     name="network.export_refusal_tables",
@@ -14,6 +12,8 @@ from . import services
 )
 def export_refusal_tables() -> list[str]:
     """Rewrite the Postfix tables from the list (idempotent: the whole state, not a delta)."""
+    from . import services
+
     return services.refusal_tables_write()
 
 
@@ -27,6 +27,8 @@ def export_refusal_tables() -> list[str]:
 )
 def refresh_spf_status() -> bool:
     """Check OKBNET's published SPF (idempotent: it only replaces the stored result)."""
+    from . import services
+
     return services.spf_status_refresh()["ok"]
 
 
@@ -41,10 +43,14 @@ def refresh_spf_status() -> bool:
 )
 def import_session_log(import_id: int) -> None:
     """Check, load and publish one stored upload of the RADIUS accounting log (idempotent)."""
+    from . import services
+
     services.session_log_process(import_id=import_id)
 
 
 @shared_task(name="network.sweep_session_imports", soft_time_limit=30, time_limit=60)
 def sweep_session_imports() -> list[int]:
     """Re-queue uploads stored while the broker was down."""
+    from . import services
+
     return services.session_imports_sweep()

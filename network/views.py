@@ -11,7 +11,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from support.views import staff_required
+from okbnet_portal.decorators import staff_required
 
 from . import selectors, services
 from .forms import AddressAtForm, SessionLogForm
@@ -138,8 +138,6 @@ def address_lookup(request):
 @require_POST
 def spf_check(request):
     """Queue a check of OKBNET's published SPF (DNS runs in the worker, not in this request)."""
-    from .tasks import refresh_spf_status
-
-    refresh_spf_status.delay()
+    services.spf_status_request_refresh()
     messages.info(request, _("The published SPF is being checked: reload the dashboard in a few seconds."))
     return redirect("staff-dashboard")

@@ -10,9 +10,10 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from okbnet_portal.enqueue import enqueue_on_commit
 
 
 def email_send(*, template: str, to: list[str], context: dict[str, Any], language: str = "ja") -> None:
@@ -40,4 +41,4 @@ def send_email_task(template: str, to: list[str], context: dict[str, Any], langu
 
 def email_queue(*, template: str, to: list[str], context: dict[str, Any], language: str = "ja") -> None:
     """Queue an e-mail for the worker once the current transaction commits. `context` must be JSON."""
-    transaction.on_commit(lambda: send_email_task.delay(template, to, context, language))
+    enqueue_on_commit(send_email_task, template, to, context, language)

@@ -274,6 +274,11 @@ elif _IS_REDIS_BROKER:
         # How often kombu looks for unacked messages of dead workers to restore (seconds).
         "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
         "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+        # A broker that is down must not hold up a page (okbnet_portal.enqueue): connect fails
+        # within 2 s (a black-holed host) or at once (refused), and is not retried on publish.
+        # The worker's own reconnect loop is separate (broker_connection_retry).
+        "socket_connect_timeout": 2,
+        "max_retries": 0,
     }
 CELERY_RESULT_BACKEND = env_str(
     "CELERY_RESULT_BACKEND",
@@ -292,6 +297,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # visibility timeout, and the task is idempotent, so the work is done exactly once.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-plan-changes": {
         "task": "accounts.sweep_plan_changes",
@@ -300,6 +306,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Expired refusal-list entries drop out of the Postfix tables within a minute.
     "network-export-refusal-tables": {"task": "network.export_refusal_tables", "schedule": 60.0},
+    # OKBNET's own mail domain on the dashboard (a stored result within its TTL is kept).
+    "mailsettings-check-okbnet-domain": {"task": "mailsettings.check_okbnet_domain", "schedule": 600.0},
     # Session-log uploads stored while the broker was down.
     "network-sweep-session-imports": {"task": "network.sweep_session_imports", "schedule": 300.0},
     # The dashboard's SPF status of OKBNET's relays.
@@ -319,6 +327,13 @@ OKBNET_DNS_NAMESERVERS = env_list("OKBNET_DNS_NAMESERVERS")
 OKBNET_RELAY_ADDRESSES = env_list("OKBNET_RELAY_ADDRESSES", ["203.0.113.25", "203.0.113.26", "2001:db8:25::25"])
 # The SPF include that authorises the relays (OKBNET publishes it); the advice tells members to add it.
 OKBNET_SPF_INCLUDE = env_str("OKBNET_SPF_INCLUDE", "_spf.okbnet.ne.jp")
+# What members' own domains point to (own-domain checks and the zone snippet); empty: derived
+# from OKBNET_MAIL_DOMAIN (mx.<domain>, autoconfig.<domain>, keys under <domain>, dmarc-reports@<domain>).
+OKBNET_MX_HOSTS = env_list("OKBNET_MX_HOSTS")
+OKBNET_DKIM_SELECTORS = env_list("OKBNET_DKIM_SELECTORS", ["okbnet"])
+OKBNET_DKIM_KEY_DOMAIN = env_str("OKBNET_DKIM_KEY_DOMAIN", "")
+OKBNET_AUTOCONFIG_HOST = env_str("OKBNET_AUTOCONFIG_HOST", "")
+OKBNET_DMARC_RUA = env_str("OKBNET_DMARC_RUA", "")
 # A member may ask for a DNS check again at most this often (per domain).
 OKBNET_DNS_RECHECK_SECONDS = env_int("OKBNET_DNS_RECHECK_SECONDS", 60)
 # ... and one client address may ask for at most this many checks an hour (all domains together).

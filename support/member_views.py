@@ -26,4 +26,4 @@ def my_ticket(request, number: str):
     ticket = selectors.member_ticket(member=member, number=number)
     if ticket is None:
         raise Http404
-    return render(request, "support/my_ticket.html", {"ticket": ticket, "events": selectors.public_events(ticket)})
+    return render(request, "support/my_ticket.html", {"ticket": ticket, "events": ticket.events.public()})

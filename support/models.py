@@ -2,6 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Member
+
+MemberStatus = Member.Status
+
+
+class TicketQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.exclude(status__in=Ticket.CLOSED_STATUSES)
+
 
 class Ticket(models.Model):
     class Category(models.TextChoices):
@@ -17,6 +26,17 @@ class Ticket(models.Model):
         PENDING = "pending", _("Pending")
         RESOLVED = "resolved", _("Resolved")
         CLOSED = "closed", _("Closed")
+
+    # The work is over: hidden from "not resolved", attention flag cleared, no more system steps.
+    CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+    # The transition map (okbnet_portal.states.transition, in support.services).
+    TRANSITIONS = {
+        Status.NEW: frozenset({Status.OPEN, Status.PENDING, Status.RESOLVED, Status.CLOSED}),
+        Status.OPEN: frozenset({Status.PENDING, Status.RESOLVED, Status.CLOSED}),
+        Status.PENDING: frozenset({Status.OPEN, Status.RESOLVED, Status.CLOSED}),
+        Status.RESOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+        Status.CLOSED: frozenset({Status.OPEN}),
+    }
 
     class Priority(models.IntegerChoices):
         LOW = 1, _("Low")
@@ -54,6 +74,8 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
+    objects = TicketQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("ticket")
@@ -65,7 +87,7 @@ class Ticket(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
+        return self.status not in self.CLOSED_STATUSES
 
 
 class AppendOnly(Exception):
@@ -87,6 +109,12 @@ class AppendOnlyModel(models.Model):
         raise AppendOnly(f"{self._meta.verbose_name_plural} are append-only.")
 
 
+class TicketEventQuerySet(models.QuerySet):
+    def public(self):
+        """What the member may read on their ticket (no internal notes, no system steps)."""
+        return self.filter(kind__in=TicketEvent.PUBLIC_KINDS)
+
+
 class TicketEvent(AppendOnlyModel):
     """Append-only history of a ticket: rows are written once, never changed or deleted."""
 
@@ -98,6 +126,8 @@ class TicketEvent(AppendOnlyModel):
         PUBLIC_REPLY = "public_reply", _("Public reply")
         INTERNAL_NOTE = "internal_note", _("Internal note")
         SYSTEM_STEP = "system_step", _("System step")
+
+    PUBLIC_KINDS = (Kind.CREATED, Kind.PUBLIC_REPLY, Kind.STATUS)
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -111,6 +141,8 @@ class TicketEvent(AppendOnlyModel):
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
+    objects = TicketEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("ticket event")
@@ -121,7 +153,7 @@ class TicketEvent(AppendOnlyModel):
 
     @property
     def is_public(self) -> bool:
-        return self.kind in (self.Kind.CREATED, self.Kind.PUBLIC_REPLY, self.Kind.STATUS)
+        return self.kind in self.PUBLIC_KINDS
 
 
 class SpamReport(models.Model):
@@ -172,6 +204,14 @@ class EnforcementAction(AppendOnlyModel):
         SUSPEND = "suspend", _("Suspend")
         CANCEL = "cancel", _("Force-cancel")
         REINSTATE = "reinstate", _("Reinstate")
+
+    # The transition map of a member's contract status: action → (statuses it may start from,
+    # status it leads to). Enforced in support.abuse.services through okbnet_portal.states.
+    TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+        Action.SUSPEND: (frozenset({MemberStatus.ACTIVE}), MemberStatus.SUSPENDED),
+        Action.CANCEL: (frozenset({MemberStatus.ACTIVE, MemberStatus.SUSPENDED}), MemberStatus.CANCELLED),
+        Action.REINSTATE: (frozenset({MemberStatus.SUSPENDED}), MemberStatus.ACTIVE),
+    }
 
     member = models.ForeignKey(
         "accounts.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="enforcement_actions"

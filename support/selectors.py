@@ -26,7 +26,7 @@ def ticket_list(
 ) -> QuerySet[Ticket]:
     tickets = Ticket.objects.select_related("member", "assignee")
     if status == "open_any":
-        tickets = tickets.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+        tickets = tickets.unresolved()
     elif status:
         tickets = tickets.filter(status=status)
     if category:
@@ -98,15 +98,6 @@ def member_ticket(*, member, number: str) -> Ticket | None:
     return Ticket.objects.filter(member=member, number=number).first()
 
 
-def public_events(ticket: Ticket):
-    """What the member may read: opening, status changes and public replies (no internal notes)."""
-    from .models import TicketEvent
-
-    return ticket.events.filter(
-        kind__in=[TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS, TicketEvent.Kind.PUBLIC_REPLY]
-    )
-
-
 def enforcement_notice(member: Member) -> EnforcementAction | None:
     """What a suspended or cancelled member is shown: the action that put them there."""
     if member.status == Member.Status.ACTIVE:
@@ -147,4 +138,4 @@ def ticket_with_events(*, number: str) -> Ticket | None:
 
 
 def open_ticket_rows_of(member_id: int) -> QuerySet:
-    return ticket_rows().filter(member_id=member_id).exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+    return ticket_rows().filter(member_id=member_id).unresolved()

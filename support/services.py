@@ -4,26 +4,19 @@ transaction with the ticket row locked, and leaves an event (field, old, new, wh
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
 
 from accounts.models import Member
 from okbnet_portal.actors import Actor, actor_name, actor_user
-from okbnet_portal.api.errors import Conflict
+from okbnet_portal.errors import Conflict, InvalidInput
+from okbnet_portal.states import transition
 
 from .models import Ticket, TicketEvent
 
 S = Ticket.Status
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.OPEN, S.PENDING, S.RESOLVED, S.CLOSED}),
-    S.OPEN: frozenset({S.PENDING, S.RESOLVED, S.CLOSED}),
-    S.PENDING: frozenset({S.OPEN, S.RESOLVED, S.CLOSED}),
-    S.RESOLVED: frozenset({S.OPEN, S.CLOSED}),
-    S.CLOSED: frozenset({S.OPEN}),
-}
 
 
 class TransitionNotAllowed(Conflict):
-    default_detail = _("This status change is not allowed.")
+    default_message = _("This status change is not allowed.")
 
 
 def _event(ticket: Ticket, *, kind: str, by: Actor, **fields) -> TicketEvent:
@@ -51,7 +44,7 @@ def ticket_open(
     by: Actor = None,
 ) -> Ticket:
     if category not in Ticket.Category.values:
-        raise exceptions.ValidationError({"category": [_("Unknown category.")]})
+        raise InvalidInput({"category": [_("Unknown category.")]})
     with transaction.atomic():
         ticket = Ticket.objects.create(
             member=member,
@@ -73,13 +66,15 @@ def ticket_change_status(*, ticket: Ticket | int, status: str, by: Actor, note: 
         ticket = _locked(ticket)
         if status == ticket.status:
             return ticket
-        if status not in TRANSITIONS.get(ticket.status, ()):
-            raise TransitionNotAllowed(
-                _("A ticket cannot go from “%(old)s” to “%(new)s”.") % {"old": ticket.status, "new": status}
-            )
-        old = ticket.status
-        ticket.status = status
-        if status in (S.RESOLVED, S.CLOSED):
+        labels = dict(S.choices)
+        old = transition(
+            ticket,
+            to=status,
+            error=TransitionNotAllowed,
+            message=_("A ticket cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": labels.get(ticket.status, ticket.status), "new": labels.get(status, status)},
+        )
+        if status in Ticket.CLOSED_STATUSES:
             ticket.needs_attention = False
         ticket.save(update_fields=["status", "needs_attention", "updated_at"])
         _event(ticket, kind=TicketEvent.Kind.STATUS, by=by, field="status", old_value=old, new_value=status, body=note)
@@ -87,8 +82,8 @@ def ticket_change_status(*, ticket: Ticket | int, status: str, by: Actor, note: 
 
 
 def ticket_assign(*, ticket: Ticket | int, assignee, by: Actor) -> Ticket:
-    if assignee is not None and not assignee.is_staff:
-        raise exceptions.ValidationError({"assignee": [_("Only staff can be assigned.")]})
+    if assignee is not None and not (assignee.is_active and assignee.is_staff):
+        raise InvalidInput({"assignee": [_("Only active staff can be assigned.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.assignee_id == (assignee.pk if assignee else None):
@@ -109,7 +104,7 @@ def ticket_assign(*, ticket: Ticket | int, assignee, by: Actor) -> Ticket:
 
 def ticket_set_priority(*, ticket: Ticket | int, priority: int, by: Actor) -> Ticket:
     if priority not in Ticket.Priority.values:
-        raise exceptions.ValidationError({"priority": [_("Unknown priority.")]})
+        raise InvalidInput({"priority": [_("Unknown priority.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.priority == priority:
@@ -127,7 +122,7 @@ def ticket_comment(*, ticket: Ticket | int, body: str, public: bool, by: Actor) 
     """A public reply (the member sees it) or an internal note (staff only)."""
     body = body.strip()
     if not body:
-        raise exceptions.ValidationError({"body": [_("Write something first.")]})
+        raise InvalidInput({"body": [_("Write something first.")]})
     with transaction.atomic():
         ticket = _locked(ticket)
         kind = TicketEvent.Kind.PUBLIC_REPLY if public else TicketEvent.Kind.INTERNAL_NOTE
@@ -176,13 +171,12 @@ def ticket_resolve_by_system(*, ticket: Ticket | int, note: str = "", by: Actor 
     """The system finished the work the ticket was opened for."""
     with transaction.atomic():
         ticket = _locked(ticket)
-        if ticket.status in (S.RESOLVED, S.CLOSED):
+        if ticket.status in Ticket.CLOSED_STATUSES:
             return ticket
         return ticket_change_status(ticket=ticket, status=S.RESOLVED, by=by, note=note)
 
 
 __all__ = [
-    "TRANSITIONS",
     "TransitionNotAllowed",
     "ticket_assign",
     "ticket_change_status",

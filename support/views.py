@@ -1,44 +1,31 @@
 """Staff screens under /staff/: dashboard, ticket list, ticket page with actions. Thin: they
 call support.selectors for reads and the services for every write."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.exceptions import APIException
 
 from accounts import services as plan_changes
 from accounts.models import PlanChangeRequest
 from mailsettings import op25b
+from mailsettings import selectors as mail_selectors
+from mailsettings import services as mail_services
 from network import selectors as network_selectors
+from okbnet_portal.decorators import staff_required
+from okbnet_portal.errors import ApplicationError, error_messages
 
 from . import selectors, services
 from .models import Ticket
 
 PAGE_SIZE = 25
-
-
-def staff_required(view):
-    """Anonymous visitors go to the log-in page; logged-in non-staff get a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class TicketFilterForm(forms.Form):
@@ -96,6 +83,7 @@ def _bars(values: list[tuple[str, int]], *, width: int = 560, height: int = 120)
 @staff_required
 @require_GET
 def dashboard(request):
+    mail_services.own_domain_keep_checked(domain=settings.OKBNET_MAIL_DOMAIN)
     data = selectors.dashboard()
     per_day = [(d.strftime("%m/%d"), n) for d, n in data["requests_per_day"]]
     verdict_top = max(data["verdicts"].values(), default=0) or 1
@@ -106,7 +94,14 @@ def dashboard(request):
     return render(
         request,
         "support/dashboard.html",
-        {**data, "chart": _bars(per_day), "verdict_bars": verdicts, "spf": network_selectors.spf_status()},
+        {
+            **data,
+            "chart": _bars(per_day),
+            "verdict_bars": verdicts,
+            "spf": network_selectors.spf_status(),
+            # OKBNET's own mail domain, checked against live DNS like a member's (SPF, SRV, autoconfig …).
+            "own_domain": mail_selectors.own_domain_panel(settings.OKBNET_MAIL_DOMAIN),
+        },
     )
 
 
@@ -150,6 +145,8 @@ def _get_ticket(number: str) -> Ticket:
 def ticket_detail(request, number: str):
     ticket = _get_ticket(number)
     member = ticket.member
+    if member:
+        mail_services.own_domain_keep_checked(domain=mail_selectors.own_domain_of(member.mail_address))
     requests = (
         list(PlanChangeRequest.objects.filter(member=member).select_related("target_plan", "ticket")[:10])
         if member
@@ -165,10 +162,9 @@ def ticket_detail(request, number: str):
             "plan_requests": requests,
             "events": ticket.events.select_related("actor_user"),
             "staff": staff,
-            "transitions": [
-                (s, label) for s, label in Ticket.Status.choices if s in services.TRANSITIONS[ticket.status]
-            ],
+            "transitions": [(s, label) for s, label in Ticket.Status.choices if s in Ticket.TRANSITIONS[ticket.status]],
             "priorities": Ticket.Priority.choices,
+            "own_domain": mail_selectors.member_own_domain_panel(member) if member else None,
         },
     )
 
@@ -197,11 +193,8 @@ def ticket_action(request, number: str):
             if plan_change is None:
                 raise Http404
             plan_changes.plan_change_retry(request=plan_change, by=by)
-    except APIException as exc:
-        detail = exc.detail
-        if isinstance(detail, dict):
-            detail = " ".join(str(m) for msgs in detail.values() for m in msgs)
-        messages.error(request, str(detail))
+    except ApplicationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(request, _("Saved."))
     return redirect("staff-ticket", number=number)

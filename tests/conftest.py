@@ -104,3 +104,51 @@ def dns(nsd_server, settings):
     settings.OKBNET_DNS_NAMESERVERS = [nsd_server.address]
     cache.clear()
     return nsd_server
+
+
+class _BrokerSwitch:
+    """Points what the portal sends (`broker_write_url`) at a closed loopback port, and back.
+
+    The session's worker keeps its own consuming connection to the real broker, as a worker host
+    does while the web host cannot reach the broker.
+    """
+
+    def __init__(self, app):
+        import socket
+
+        self.app = app
+        with socket.socket() as probe:  # a port nobody listens on
+            probe.bind(("127.0.0.1", 0))
+            self.closed_url = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+        self.saved = app.conf.broker_write_url, app._pool, app.amqp._producer_pool
+
+    def down(self) -> None:
+        self.app.conf.broker_write_url = self.closed_url
+        self.app._pool = self.app.amqp._producer_pool = None
+
+    def back(self) -> None:
+        self.app.conf.broker_write_url, self.app._pool, self.app.amqp._producer_pool = self.saved
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The broker is unreachable for the portal's sends; `broker_down.back()` brings it back."""
+    from okbnet_portal.celery import app
+
+    from .components import require
+
+    require(settings.CELERY_BROKER_URL.startswith("redis://"), "a Redis broker (set CELERY_BROKER_URL)")
+    switch = _BrokerSwitch(app)
+    switch.down()
+    try:
+        yield switch
+    finally:
+        switch.back()
+
+
+@pytest.fixture
+def okbnet_test_names(dns, settings):
+    """OKBNET's own names (mail domain, SPF include; MX, key, autoconfig host follow) in the test zones."""
+    settings.OKBNET_MAIL_DOMAIN = "okbnet.test"
+    settings.OKBNET_SPF_INCLUDE = "_spf.okbnet.test"
+    return dns

@@ -6,6 +6,9 @@ Relays of OKBNET in the tests: settings.OKBNET_RELAY_ADDRESSES (203.0.113.25, 20
 
 import idna
 
+from .dns_zones_mail import DKIM_TXT as _DKIM_TXT
+from .dns_zones_mail import ZONES as MAIL_ZONES
+
 IDN_DOMAIN = "メール.test"
 IDN_ZONE = idna.encode(IDN_DOMAIN, uts46=True).decode()
 
@@ -19,10 +22,17 @@ relays A 203.0.113.26
 relays AAAA 2001:db8:25::25
 relay CNAME relays
 gw CNAME relays
-@ MX 10 relays
+mx A 203.0.113.25
+autoconfig A 192.0.2.80
+okbnet._domainkey TXT {dkim}
+*._report._dmarc TXT "v=DMARC1"
+_dmarc TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@okbnet.test"
+_submission._tcp SRV 0 1 587 gw.okbnet.test.
+_submissions._tcp SRV 0 1 465 gw.okbnet.test.
+@ MX 10 mx
 @ TXT "v=spf1 include:_spf.okbnet.test -all"
 _spf TXT "v=spf1 ip4:203.0.113.25 ip4:203.0.113.26 ip6:2001:db8:25::/64 -all"
-""",
+""".replace("{dkim}", _DKIM_TXT),
     "provider.test": """
 _submission._tcp.both SRV 0 1 587 smtp.both.provider.test.
 _submissions._tcp.both SRV 0 1 465 smtp.both.provider.test.
@@ -41,20 +51,28 @@ mx A 192.0.2.3
 _submission._tcp SRV 0 1 587 smtp
 smtp A 192.0.2.4
 """,
+    # Own domains. good: every record right (as the generated snippet would have it); half: gw and
+    # SPF partly elsewhere; bare: almost nothing; twospf: two SPF records.
     "own.test": """
 gw.good CNAME relay.okbnet.test.
-good MX 10 mx.good
-mx.good A 203.0.113.25
+good MX 10 mx.okbnet.test.
 good TXT "v=spf1 mx include:_spf.okbnet.test ~all"
+okbnet._domainkey.good CNAME okbnet._domainkey.okbnet.test.
+_dmarc.good TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@okbnet.test"
+_submission._tcp.good SRV 0 1 587 gw.good.own.test.
+_submissions._tcp.good SRV 0 1 465 gw.good.own.test.
+autoconfig.good CNAME autoconfig.okbnet.test.
 gw.half A 203.0.113.25
 gw.half A 198.51.100.7
 half MX 10 mx.example.
 half TXT "v=spf1 ip4:198.51.100.0/24 -all"
 gw.bare A 198.51.100.8
 gw.twospf A 203.0.113.25
-twospf MX 10 mx.good
+twospf MX 10 mx.okbnet.test.
 twospf TXT "v=spf1 include:_spf.okbnet.test -all"
 twospf TXT "v=spf1 ip4:198.51.100.0/24 -all"
+broken TXT "v=spf1 ip4:203.0.113.25/032 include:_spf.okbnet.test -all"
+_dmarc.broken TXT "v=DMARC1; p=none; rua=mailto:agg@noauth.test"
 """,
     "cname.test": """
 a1 CNAME a2.cname2.test.
@@ -115,4 +133,5 @@ m2 A 192.0.2.102
 m3 A 192.0.2.103
 """
     + "\n".join(f"l{i} A 192.0.2.{i}" for i in range(1, 12)),
+    **MAIL_ZONES,
 }

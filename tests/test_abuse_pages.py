@@ -95,7 +95,7 @@ def test_suspending_without_evidence_or_with_another_members_ticket_is_refused(c
 def test_the_reports_list_costs_the_same_queries_whatever_its_length(
     client, staff_user, sender, django_assert_num_queries
 ):
-    from support.abuse import spam_report_file
+    from support.abuse.services import spam_report_file
 
     client.force_login(staff_user)
     for _ in range(2):
@@ -109,7 +109,7 @@ def test_the_reports_list_costs_the_same_queries_whatever_its_length(
 
 
 def test_the_admin_shows_reports_and_the_audit_trail_read_only(admin_client, sender, staff_user):
-    from support.abuse import member_enforce, spam_report_file
+    from support.abuse.services import member_enforce, spam_report_file
 
     report = spam_report_file(source_ip="203.0.113.7", seen_at=T0, evidence="e", reporter="r", by=staff_user)
     member_enforce(member=sender, action="suspend", reason="r", evidence_ticket=report.ticket, by=staff_user)
@@ -119,7 +119,7 @@ def test_the_admin_shows_reports_and_the_audit_trail_read_only(admin_client, sen
 
 
 def test_a_spam_report_ticket_links_to_the_members_enforcement_page(client, staff_user, sender):
-    from support.abuse import spam_report_file
+    from support.abuse.services import spam_report_file
 
     report = spam_report_file(source_ip="203.0.113.7", seen_at=T0, evidence="e", reporter="r", by=staff_user)
     client.force_login(staff_user)

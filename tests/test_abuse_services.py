@@ -1,20 +1,21 @@
 """The abuse desk: spam reports land on the member who held the address; enforcement is audited."""
 
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import Member
 from accounts.services import MemberNotActive, plan_change_request
 from network.models import FixedAddress, IpAssignment
-from support.abuse import EnforcementNotAllowed, member_enforce, spam_report_file
+from okbnet_portal.errors import InvalidInput as ValidationError
+from support.abuse.services import EnforcementNotAllowed, member_enforce, spam_report_file
 from support.models import AppendOnly, EnforcementAction, Ticket, TicketEvent
 from support.selectors import enforcement_notice
 from tests.factories import FixedPoolFactory, MemberFactory, RadiusSessionFactory, TicketFactory
+
+from .waiting import wait_for
 
 JST = ZoneInfo("Asia/Tokyo")
 T0 = datetime(2026, 11, 1, 9, tzinfo=JST)
@@ -112,7 +113,7 @@ def test_the_transition_map_refuses_what_the_status_does_not_allow(sender, evide
 def test_suspending_needs_a_reason_and_evidence_about_that_member(sender, evidence, staff_user):
     with pytest.raises(ValidationError) as caught:
         member_enforce(member=sender, action="suspend", reason=" ", by=staff_user)
-    assert set(caught.value.detail) == {"reason", "evidence_ticket"}
+    assert set(caught.value.errors) == {"reason", "evidence_ticket"}
     with pytest.raises(ValidationError):
         member_enforce(member=sender, action="suspend", reason="r", evidence_ticket=TicketFactory(), by=staff_user)
     sender.refresh_from_db()
@@ -162,9 +163,7 @@ def test_the_member_gets_an_email_saying_why_and_what_to_do(celery_worker, staff
         evidence_ticket=evidence,
         by=staff_user,
     )
-    deadline = time.monotonic() + 20
-    while not mail.outbox and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: mail.outbox, what="the member's notice")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["taro@example.jp"]

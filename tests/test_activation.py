@@ -42,6 +42,7 @@ def _activate(client, member, code, password=NEW_PASSWORD, **overrides):
     return client.post(reverse("activate"), data)
 
 
+@pytest.mark.real_hashers
 def test_only_a_hash_of_the_code_is_stored(newcomer):
     member, code = newcomer
     member.refresh_from_db()

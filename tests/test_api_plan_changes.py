@@ -1,7 +1,5 @@
 """/api/v1/plan-change-requests/: the member page's service through the API, and the worker."""
 
-import time
-
 import pytest
 from django.core import mail
 from rest_framework.test import APIClient
@@ -10,6 +8,7 @@ from accounts.models import ClientAPIKey, PlanChangeRequest
 from support.models import Ticket
 
 from .factories import FixedPoolFactory, MemberFactory
+from .waiting import wait_for
 
 URL = "/api/v1/plan-change-requests/"
 pytestmark = pytest.mark.django_db
@@ -114,19 +113,32 @@ def test_the_worker_completes_an_api_request_and_emails_the_member(api, celery_w
     FixedPoolFactory(network="198.51.100.0/29")
     member = MemberFactory()
     created = api.post(URL, {"member_number": member.member_number}, format="json").json()
-    deadline = time.monotonic() + 30
-    body = created
-    while body["status"] in ("submitted", "processing") and time.monotonic() < deadline:
-        time.sleep(0.2)
-        body = api.get(f"{URL}{created['id']}/").json()
+    body = wait_for(
+        lambda: (b := api.get(f"{URL}{created['id']}/").json())["status"] not in ("submitted", "processing") and b,
+        what="the request to finish",
+    )
     assert body["status"] == "completed", body
     assert body["fixed_ip"].startswith("198.51.100.")
     assert body["new_connection_username"].startswith("okbf")
     assert [s["step"] for s in body["steps"]][-1] == "completed"
-    deadline = time.monotonic() + 20
-    while not mail.outbox and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: mail.outbox, what="the notice")
     assert [m.to for m in mail.outbox] == [[member.email]]
     detail = api.get(f"/api/v1/members/{member.member_number}/").json()
     assert detail["fixed_ip"] == body["fixed_ip"]
     assert detail["plan_change_requests"][0]["status"] == "completed"
+
+
+def test_every_step_has_a_label_also_cancelled_failed_and_retried(api, member):
+    from accounts import services
+
+    cancelled = services.plan_change_request(member=member, by=None)
+    services.plan_change_cancel(request=cancelled, by=None)
+    other = MemberFactory()
+    failed = services.plan_change_request(member=other, by=None)
+    PlanChangeRequest.objects.filter(pk=failed.pk).update(status="processing")
+    services.plan_change_give_up(request_id=failed.pk, detail="test")
+    services.plan_change_retry(request=failed.pk, by=None)
+    for pk in (cancelled.pk, failed.pk):
+        steps = api.get(f"{URL}{pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["steps"]
+        assert {"cancelled", "failed", "retried"} & {s["step"] for s in steps}
+        assert all(s["label"] and s["label"] != s["step"] for s in steps), steps

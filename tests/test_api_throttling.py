@@ -1,4 +1,5 @@
-"""Per-client rate limits: counted per API key on the shared cache; one client cannot starve another."""
+"""Per-client rate limits: counted per API key and per view scope on the shared cache; one client
+cannot starve another."""
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +16,11 @@ def low_rates(settings):
     cache.clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "read": "3/min"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "read": "3/min",
+            "verdict": "3/min",
+        },
     }
     yield
     cache.clear()
@@ -28,13 +33,27 @@ def client_for(name):
     return client
 
 
-def test_a_client_over_its_rate_gets_a_429_with_retry_after():
-    tool = client_for("tool")
-    assert [tool.get(URL).status_code for _ in range(3)] == [200, 200, 200]
-    response = tool.get(URL)
+# One view of each scope the limits are set for: (method, URL, body).
+SCOPED = {
+    "read": ("get", URL, None),
+    "verdict": ("post", "/api/v1/op25b/verdict/", {"ip_type": "fixed", "sending_via": "none"}),
+}
+
+
+@pytest.mark.parametrize("scope", SCOPED)
+def test_a_client_over_its_rate_gets_a_429_with_retry_after_and_others_are_not_affected(scope):
+    method, url, body = SCOPED[scope]
+    tool, other = client_for("tool"), client_for("other")
+
+    def call(client):
+        return getattr(client, method)(url, body, format="json") if body else getattr(client, method)(url)
+
+    assert [call(tool).status_code for _ in range(3)] == [200, 200, 200]
+    response = call(tool)
     assert response.status_code == 429
-    assert int(response["Retry-After"]) > 0
+    assert 0 < int(response["Retry-After"]) <= 61
     assert list(response.json()) == ["detail"]
+    assert call(other).status_code == 200
 
 
 def test_another_client_keeps_its_own_allowance():

@@ -111,6 +111,7 @@ def test_the_list_runs_the_same_queries_for_1_and_100_tickets(api, staff_user, d
         assert len(api.get(URL, {"page_size": 100}).json()["results"]) == 1
     for _ in range(99):
         services.ticket_assign(ticket=open_ticket(member), assignee=staff_user, by=None)
+    warm_key_cache(api)  # creating 99 tickets may outlast the key's few trusted seconds on a busy machine
     with django_assert_num_queries(1):
         assert len(api.get(URL, {"page_size": 100}).json()["results"]) == 100
 

@@ -169,7 +169,7 @@ SPF_CASES = [
     ("exists.spf.test", "203.0.113.26", "fail", None),
     ("ip6.spf.test", "2001:db8:25::25", "pass", None),
     ("ip6.spf.test", RELAY, "fail", None),
-    ("syntax.spf.test", RELAY, "permerror", "syntax"),
+    ("syntax.spf.test", RELAY, "permerror", "unknown_mechanism"),
     ("upper.spf.test", RELAY, "pass", None),
     # Three MX hosts without AAAA: not void look-ups of the mechanism, so no permerror for IPv6.
     ("mx3.spf.test", "2001:db8:25::25", "fail", None),
@@ -222,41 +222,69 @@ def test_the_suggested_record_adds_okbnets_include(current, suggested):
 # --------------------------------------------------------------------------- own domains
 
 
-def test_a_well_set_up_own_domain_passes_every_check(dns):
+def test_a_well_set_up_own_domain_passes_every_check(okbnet_test_names):
     result = dnscheck.own_domain_check("good.own.test")
-    assert result.gateway_ok and result.mx_ok and result.spf_ok
+    assert result.ok, result
+    assert all(getattr(result, name) for name in result.CHECKS)
     assert result.gateway.cname_chain == ("gw.good.own.test", "relay.okbnet.test", "relays.okbnet.test")
     assert {s.result for s in result.spf} == {"pass"}
+    assert (result.spf_include, result.spf_all) == (True, "~")
+    assert result.dkim[0].cname_chain == ("okbnet._domainkey.good.own.test", "okbnet._domainkey.okbnet.test")
+    assert (result.dmarc.policy, result.dmarc.rua[0].external, result.dmarc.rua[0].authorised) == ("none", True, True)
+    assert result.mta_sts.present is False and result.mta_sts.ok is None  # optional: not published
     assert result.error is None
 
 
-def test_a_gateway_pointing_elsewhere_and_a_foreign_spf_are_found(dns):
+def test_a_gateway_pointing_elsewhere_and_a_foreign_spf_are_found(okbnet_test_names):
     result = dnscheck.own_domain_check("half.own.test")
     assert not result.gateway_ok
     assert result.gateway_foreign == ("198.51.100.7",)
-    assert result.mx_ok
+    assert not result.mx_ok and result.mx_foreign == ("mx.example",)
     assert not result.spf_ok and {s.result for s in result.spf} == {"fail"}
+    assert not result.spf_include and result.spf_all == "-"
+    assert not result.ok
 
 
-def test_a_domain_with_no_mx_and_no_spf(dns):
+def test_a_domain_with_no_mx_and_no_spf(okbnet_test_names):
     result = dnscheck.own_domain_check("bare.own.test")
     assert not result.mx_ok and result.mx.error == dnscheck.NODATA
     assert {(s.result, s.code) for s in result.spf} == {("none", "nodata")}
+    assert [d.code for d in result.dkim] == ["not_published"]
+    assert result.dmarc.code == "not_published"
+    assert not result.submission_ok and not result.autoconfig_ok
 
 
-def test_two_spf_records_are_a_permerror_for_the_own_domain(dns):
+def test_two_spf_records_are_a_permerror_for_the_own_domain(okbnet_test_names):
     result = dnscheck.own_domain_check("twospf.own.test")
     assert result.gateway_ok and result.mx_ok
     assert {(s.result, s.code) for s in result.spf} == {("permerror", "multiple_records")}
 
 
+@pytest.mark.parametrize(
+    ("current", "suggested"),
+    [
+        (None, "v=spf1 mx include:_spf.okbnet.test ~all"),
+        ("v=spf1 ip4:198.51.100.0/24 -all", "v=spf1 ip4:198.51.100.0/24 include:_spf.okbnet.test -all"),
+        ("v=spf1 ip4:198.51.100.0/24 +all", "v=spf1 ip4:198.51.100.0/24 include:_spf.okbnet.test ~all"),
+        ("v=spf1 ip4:198.51.100.0/24", "v=spf1 ip4:198.51.100.0/24 include:_spf.okbnet.test ~all"),
+    ],
+)
+def test_the_own_domain_suggestion_adds_the_include_and_a_strict_end(okbnet_test_names, current, suggested):
+    from dataclasses import replace
+
+    check = dnscheck.own_domain_check("bare.own.test")
+    check = replace(check, spf=tuple(replace(s, record=current or "") for s in check.spf))
+    assert dnscheck.own_domain_spf_suggestion(check) == suggested
+
+
 def test_no_other_module_of_the_portal_talks_dns():
     from pathlib import Path
 
-    root = Path(dnscheck.__file__).resolve().parent.parent
+    package = Path(dnscheck.__file__).resolve().parent
+    root = package.parent.parent
     offenders = []
     for path in root.glob("*/**/*.py"):
-        if path.parts[len(root.parts)] in {".venv", "tests", "bench", "node_modules"} or path.name == "dnscheck.py":
+        if path.parts[len(root.parts)] in {".venv", "tests", "bench", "node_modules"} or package in path.parents:
             continue
         text = path.read_text(encoding="utf-8")
         if re.search(r"^\s*(import|from)\s+(dns|socket)\b", text, re.MULTILINE):
@@ -264,8 +292,10 @@ def test_no_other_module_of_the_portal_talks_dns():
     assert offenders == []
 
 
-def test_an_own_domain_check_asks_each_question_once(dns):
+def test_an_own_domain_check_asks_each_question_once(okbnet_test_names):
     session = dnscheck.Session()
     dnscheck.own_domain_check("good.own.test", session=session)
-    # A and AAAA of gw, MX, TXT of the domain and of the include; the mx mechanism's A/AAAA of mx.good.
-    assert session.queries == 7
+    # gw A + AAAA, MX, TXT of the domain and of the include, the mx mechanism's A/AAAA of
+    # mx.okbnet.test, DKIM TXT, _dmarc TXT and the report authorisation TXT, two SRV, autoconfig A,
+    # _mta-sts and _smtp._tls TXT (the server follows the CNAMEs into okbnet.test itself).
+    assert session.queries == 15

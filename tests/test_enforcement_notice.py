@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import PlanChangeRequest
-from support.abuse import member_enforce
+from support.abuse.services import member_enforce
 from tests.factories import MemberFactory, TicketFactory
 
 URL = "/mypage/plan/fixed-ip/"

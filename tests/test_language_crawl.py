@@ -115,6 +115,10 @@ ALLOWED = {
     "Api",
     "Key",
     "CSV",
+    "BIND",
+    "DMARC",
+    "DKIM",
+    "TTL",
 }
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 # Raw codes seen on pages before (issue 12), alone or after a colon/arrow; Python's None anywhere.
@@ -129,7 +133,7 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 class _Text(HTMLParser):
     """Visible text: no script/style, no attribute values, nothing inside <code> (values to type)."""
 
-    SKIP = {"script", "style", "code", "title"}
+    SKIP = {"script", "style", "code", "pre", "title"}  # code/pre: values and records to type or copy
 
     def __init__(self):
         super().__init__()

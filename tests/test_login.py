@@ -25,6 +25,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client,
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.real_hashers
 def test_passwords_are_hashed_with_argon2(alice):
     assert alice.user.password.startswith("argon2")
 

@@ -110,3 +110,21 @@ def test_my_page_shows_plan_fee_and_address(logged_in, alice):
     assert "5,280円（税込）" in page
     assert 'data-ip-type="dynamic"' in page
     assert alice.mail_address in page
+
+
+def test_showing_a_saved_setup_is_not_counted_in_the_verdict_statistics_but_a_check_is(logged_in, alice):
+    from django.core.cache import cache
+
+    from mailsettings import stats
+
+    cache.clear()
+    code = "affected_use_okbnet_gateway"
+    setup = MailSetupFactory(member=alice, sending_via="other_provider", port=25, provider_submission="none")
+    assert (
+        'data-verdict="affected_use_okbnet_gateway"'
+        in logged_in.get(reverse("mail-setup", args=[setup.id])).content.decode()
+    )
+    assert stats.verdict_counts(days=1, verdicts=[code]) == {code: 0}
+    check = {"ip_type": "dynamic", "sending_via": "other_provider", "port": "25", "provider_submission": "none"}
+    assert logged_in.get(reverse("check"), check).status_code == 200
+    assert stats.verdict_counts(days=1, verdicts=[code]) == {code: 1}

@@ -1,10 +1,6 @@
 """The plan change end to end through the real broker and a real worker (DESIGN §8)."""
 
-import time
-
 import pytest
-from django.core import mail
-from django.db import OperationalError
 
 from accounts import services
 from accounts.models import PlanChangeRequest
@@ -12,19 +8,7 @@ from accounts.tasks import process_plan_change
 from network.models import FixedAddress, IpAssignment
 
 from .factories import FixedPoolFactory, MemberFactory
-
-
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except OperationalError:  # SQLite's shared in-memory test database: the worker holds the table
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting")
+from .waiting import mail_to, wait_for, worker_drained
 
 
 def finished(pk: int) -> bool:
@@ -58,8 +42,7 @@ def test_a_request_reaches_completed_with_address_user_name_fee_history_and_emai
     request.ticket.refresh_from_db()
     assert request.ticket.status == "resolved"
     # Only this member's mail: a late e-mail of an earlier test's worker job may land here too.
-    wait_for(lambda: [m for m in mail.outbox if m.to == [member.email]])
-    (message,) = [m for m in mail.outbox if m.to == [member.email]]
+    (message,) = wait_for(lambda: mail_to(member.email), what="the notice")
     assert message.to == [member.email]
     assert request.new_connection_username in message.body and request.fixed_ip in message.body
     assert request.fixed_ip in message.alternatives[0][0]
@@ -78,9 +61,9 @@ def test_a_task_delivered_twice_does_the_work_once(celery_worker):
     assert IpAssignment.objects.count() == 1
     assert request.ticket.events.filter(new_value="completed").count() == 1
     assert PlanChangeRequest.objects.get(pk=request.pk).status == "completed"
-    wait_for(lambda: [m for m in mail.outbox if m.to == [member.email]])
-    time.sleep(0.5)
-    assert len([m for m in mail.outbox if m.to == [member.email]]) == 1
+    wait_for(lambda: mail_to(member.email), what="the notice")
+    worker_drained()  # a second notice, had either duplicate queued one, would have been sent by now
+    assert len(mail_to(member.email)) == 1
 
 
 @pytest.mark.django_db(transaction=True)

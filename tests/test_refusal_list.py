@@ -2,7 +2,6 @@
 
 import shutil
 import subprocess
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +13,8 @@ from network.models import RefusedSource
 from network.refusals import CLIENTS_FILE, SENDERS_FILE
 from network.services import refusal_add, refusal_remove, refusal_tables_write
 from tests.components import require
+
+from .waiting import wait_for
 
 POSTMAP = shutil.which("postmap") or "/usr/sbin/postmap"
 
@@ -102,15 +103,6 @@ def test_expired_entries_drop_out_and_unchanged_tables_are_left_alone(tmp_path):
     assert "192.0.2.1/32" not in text
     assert "192.0.2.2/32" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == [CLIENTS_FILE, SENDERS_FILE]  # no temporary files left
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)

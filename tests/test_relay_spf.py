@@ -1,12 +1,12 @@
 """SPF of OKBNET's relays: the record to publish, and the published one judged by the real evaluator (NSD)."""
 
-import time
-
 import pytest
 
 from network.models import SpfStatus
 from network.services import pool_create
 from network.spf import probe_addresses, spf_expected_record, spf_published_check, spf_terms
+
+from .waiting import wait_for
 
 RELAYS = ["203.0.113.25", "203.0.113.26", "2001:db8:25::25"]
 
@@ -86,9 +86,7 @@ def test_staff_check_now_and_the_dashboard_shows_the_record_and_that_it_matches(
     assert 'data-spf-ok="' not in page  # never checked yet
 
     assert client.post("/staff/network/spf/check/")["Location"] == "/staff/"
-    deadline = time.monotonic() + 20
-    while not SpfStatus.objects.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(SpfStatus.objects.exists, what="the SPF check")
     assert 'data-spf-ok="true"' in client.get("/staff/").content.decode()
 
 

@@ -16,7 +16,7 @@ BASE = {"ip_type": "dynamic", "sending_via": "other_provider", "port": 25}
 
 
 def verdict(**extra):
-    return services.verdict_from_data({**BASE, **extra})
+    return services.verdict_give({**BASE, **extra}, counted=True)[0]
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_what_the_member_said_wins_over_dns(dns):
 
 def test_dns_is_not_asked_when_the_answer_would_not_change_the_verdict(dns):
     cache.clear()
-    result = services.verdict_from_data({**BASE, "port": 587, "provider_domain": "both.provider.test"})
+    result = services.verdict_give({**BASE, "port": 587, "provider_domain": "both.provider.test"}, counted=True)[0]
     assert (result["rule"], result["provider_submission_source"]) == ("R7", None)
     assert cache.get("okbnet:dns:submission:both.provider.test") is None
 

@@ -1,21 +1,29 @@
-// Copy buttons next to the values to type (progressive enhancement: hidden without JavaScript
-// or without the clipboard). The button says it copied, and a live region tells screen readers.
+// Copy buttons: <button data-copy-target="ID" data-copied="…">: copies the element's text.
 (function () {
   "use strict";
-  if (!navigator.clipboard) return;
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
-    var value = button.parentElement.querySelector("[data-copy-value]");
-    var status = button.nextElementSibling;
-    if (!value) return;
-    var label = button.textContent;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      navigator.clipboard.writeText(value.textContent.trim()).then(function () {
-        button.textContent = button.getAttribute("data-copied-text");
-        button.classList.add("copied");
-        if (status) status.textContent = button.getAttribute("data-copied-text") + ": " + value.textContent.trim();
-        setTimeout(function () { button.textContent = label; button.classList.remove("copied"); }, 4000);
-      });
-    });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copyTarget);
+    if (!source) return;
+    var text = source.textContent;
+    function done() {
+      var label = button.textContent;
+      button.textContent = button.dataset.copied;
+      setTimeout(function () { button.textContent = label; }, 2000);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { select(source); });
+    } else {
+      select(source);
+      if (document.execCommand && document.execCommand("copy")) done();
+    }
   });
+  function select(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
 })();

@@ -1,7 +1,6 @@
 """Staff file a spam report for an address and time, land on the right member and suspend them;
 the member then logs in and sees why and what to do."""
 
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +9,8 @@ from django.core import mail
 from django.test import Client
 
 from tests.factories import MemberFactory, RadiusSessionFactory, StaffFactory
+
+from ..waiting import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,9 +61,7 @@ def test_staff_find_the_sender_suspend_them_and_the_member_sees_the_notice(
     assert evidence_number in page.locator("table").inner_text()
     context.close()
 
-    deadline = time.monotonic() + 20
-    while not mail.outbox and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: mail.outbox, what="the member's notice")
     assert [m.to for m in mail.outbox] == [["sender@example.jp"]]
 
     # The member logs in through the log-in page and sees why and what to do on /mypage/.

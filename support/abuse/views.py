@@ -1,4 +1,4 @@
-"""Staff screens of the abuse desk under /staff/abuse/: thin, every write through support.abuse."""
+"""Staff screens of the abuse desk under /staff/abuse/: thin, every write through support.abuse.services."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -6,14 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.exceptions import APIException, ValidationError
 
 from accounts.models import Member
-from support.views import staff_required
+from okbnet_portal.decorators import staff_required
+from okbnet_portal.errors import ApplicationError, form_add_error
+from support.models import EnforcementAction, SpamReport
 
-from . import abuse
-from .abuse_forms import EnforcementForm, SpamReportForm
-from .models import EnforcementAction, SpamReport
+from . import services as abuse
+from .forms import EnforcementForm, SpamReportForm
 
 PAGE_SIZE = 25
 
@@ -80,11 +80,8 @@ def member_page(request, member_number: str):
                     evidence_ticket=form.cleaned_data["evidence"],
                     by=request.user,
                 )
-            except ValidationError as exc:
-                for field, errors in exc.detail.items():
-                    form.add_error(field if field in form.fields else None, [str(e) for e in errors])
-            except APIException as exc:  # the transition map said no (409)
-                form.add_error(None, str(exc.detail))
+            except ApplicationError as exc:  # bad input, or the transition map said no
+                form_add_error(form, exc)
             else:
                 messages.success(
                     request,

@@ -10,35 +10,28 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Member
 from network import selectors as network_selectors
 from network.services import address_release
 from okbnet_portal.actors import Actor, actor_name, actor_user
-from okbnet_portal.api.errors import Conflict
 from okbnet_portal.emails import email_queue
-
-from . import services as tickets
-from .models import EnforcementAction, SpamReport, Ticket
+from okbnet_portal.errors import Conflict, InvalidInput
+from okbnet_portal.states import transition
+from support import services as tickets
+from support.models import EnforcementAction, SpamReport, Ticket
 
 MS = Member.Status
 A = EnforcementAction.Action
 
-# action → (statuses it may start from, status it leads to)
-ENFORCEMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    A.SUSPEND: (frozenset({MS.ACTIVE}), MS.SUSPENDED),
-    A.CANCEL: (frozenset({MS.ACTIVE, MS.SUSPENDED}), MS.CANCELLED),
-    A.REINSTATE: (frozenset({MS.SUSPENDED}), MS.ACTIVE),
-}
-
 
 class EnforcementNotAllowed(Conflict):
-    default_detail = "This action is not possible in the member's current status."
+    default_message = gettext_lazy("This action is not possible in the member's current status.")
 
 
 def allowed_actions(member: Member) -> list[str]:
-    return [action for action, (sources, _target) in ENFORCEMENT_TRANSITIONS.items() if member.status in sources]
+    return [action for action, (sources, _target) in EnforcementAction.TRANSITIONS.items() if member.status in sources]
 
 
 def spam_report_file(*, source_ip: str, seen_at: datetime, evidence: str, reporter: str, by: Actor) -> SpamReport:
@@ -49,7 +42,7 @@ def spam_report_file(*, source_ip: str, seen_at: datetime, evidence: str, report
     """
     evidence = evidence.strip()
     if not evidence:
-        raise exceptions.ValidationError({"evidence": [_("Paste the evidence (headers or log lines).")]})
+        raise InvalidInput({"evidence": [_("Paste the evidence (headers or log lines).")]})
     holder = network_selectors.address_holder(address=source_ip, at=seen_at)
     member = holder.member if holder else None
     when = timezone.localtime(seen_at).strftime("%Y-%m-%d %H:%M:%S %Z")
@@ -92,27 +85,28 @@ def member_enforce(
     """Suspend, force-cancel or reinstate a member; 409 when the status does not allow it."""
     reason = reason.strip()
     errors = {}
-    if action not in ENFORCEMENT_TRANSITIONS:
+    if action not in EnforcementAction.TRANSITIONS:
         errors["action"] = [_("Unknown action.")]
     if not reason:
         errors["reason"] = [_("Give the reason the member will read.")]
     if action in (A.SUSPEND, A.CANCEL) and evidence_ticket is None:
         errors["evidence_ticket"] = [_("Name the ticket with the evidence.")]
     if errors:
-        raise exceptions.ValidationError(errors)
+        raise InvalidInput(errors)
     pk = member.pk if isinstance(member, Member) else member
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=pk)
         if evidence_ticket is not None and evidence_ticket.member_id != member.pk:
-            raise exceptions.ValidationError({"evidence_ticket": [_("That ticket is about another member.")]})
-        sources, target = ENFORCEMENT_TRANSITIONS[action]
-        if member.status not in sources:
-            raise EnforcementNotAllowed(
-                _("A member who is “%(status)s” cannot be given “%(action)s”.")
-                % {"status": member.get_status_display(), "action": A(action).label}
-            )
-        old = member.status
-        member.status = target
+            raise InvalidInput({"evidence_ticket": [_("That ticket is about another member.")]})
+        sources, target = EnforcementAction.TRANSITIONS[action]
+        old = transition(
+            member,
+            to=target,
+            transitions={source: {target} for source in sources},
+            error=EnforcementNotAllowed,
+            message=_("A member who is “%(status)s” cannot be given “%(action)s”.")
+            % {"status": member.get_status_display(), "action": A(action).label},
+        )
         member.save(update_fields=["status", "updated_at"])
         ticket = tickets.ticket_open(
             member=member,
@@ -144,7 +138,7 @@ def member_enforce(
                 by=by,
             )
         if target == MS.CANCELLED:
-            address_release(member=member, by=by)
+            address_release(member=member)
             tickets.ticket_record_step(ticket=ticket, step="fixed_ip_released", by=by)
         email_queue(
             template=f"support/emails/enforcement_{action}",

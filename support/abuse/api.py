@@ -7,9 +7,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from okbnet_portal.api.fields import MomentField
+from support.models import SpamReport
 
-from . import abuse
-from .models import SpamReport
+from . import services as abuse
 
 
 class SpamReportInput(serializers.Serializer):

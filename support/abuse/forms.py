@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from network.forms import AddressAtForm
-
-from .models import EnforcementAction, Ticket
+from support.models import EnforcementAction, Ticket
 
 
 class SpamReportForm(AddressAtForm):
@@ -32,7 +31,7 @@ class EnforcementForm(forms.Form):
     )
 
     def __init__(self, *args, member, **kwargs):
-        from .abuse import allowed_actions
+        from .services import allowed_actions
 
         super().__init__(*args, **kwargs)
         self.member = member
