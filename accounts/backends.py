@@ -5,8 +5,9 @@ from .login_names import users_for_login
 
 
 class MemberLoginBackend(ModelBackend):
-    """Log in with the connection user name, the contact e-mail, the OKBNET mail address,
-    or (staff) the Django user name; read as accounts.login_names reads it for django-axes."""
+    """Log in with the member number, the connection user name (also the old one after a fixed-IP
+    change, until its end date), the contact e-mail, the OKBNET mail address, or (staff) the
+    Django user name; read as accounts.login_names reads it for django-axes."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:

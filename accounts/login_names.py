@@ -12,7 +12,8 @@ import contextlib
 import unicodedata
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 _CACHE_ATTR = "_okbnet_login_identities"
 
@@ -22,16 +23,34 @@ def normalise_login(name: str) -> str:
     return unicodedata.normalize("NFKC", name or "").strip()
 
 
+def _old_username_still_valid(login: str) -> Exists:
+    """The connection user name a completed fixed-IP change replaced, until its end date (the
+    new plan's first day): the member is not locked out right after the change."""
+    from .models import PlanChangeRequest
+
+    return Exists(
+        PlanChangeRequest.objects.filter(
+            member__user=OuterRef("pk"),
+            status=PlanChangeRequest.Status.COMPLETED,
+            old_connection_username=login,
+            effective_date__gt=timezone.localdate(),
+        )
+    )
+
+
 def users_for_login(name: str) -> QuerySet:
-    """Users a typed name may log in as: staff user name, connection user name (case-sensitive,
-    as RADIUS has it), the contact e-mail or the OKBNET mail address (case-insensitive)."""
+    """Users a typed name may log in as: staff user name, member number, connection user name
+    (case-sensitive, as RADIUS has it; the old one of a fixed-IP change until its end date), the
+    contact e-mail or the OKBNET mail address (case-insensitive)."""
     login = normalise_login(name)
     User = get_user_model()
     return User.objects.filter(
         Q(username=login)
+        | Q(member__member_number__iexact=login)
         | Q(member__connection_username=login)
         | Q(member__email__iexact=login)
         | Q(member__mail_address__iexact=login)
+        | Q(_old_username_still_valid(login))
     ).distinct()
 
 

@@ -244,7 +244,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
                 member=member,
                 category=Ticket.Category.PLAN_CHANGE,
                 subject=f"{_('Change to a fixed-IP plan')}: {member.member_number}",
-                description=f"{member.plan.code} → {target.code if target else '-'}",
+                description=f"{member.plan.name} → {target.name if target else '-'}",
                 by=by,
             )
             request = PlanChangeRequest.objects.create(
@@ -257,7 +257,7 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
                 requested_by=actor_name(by),
                 steps=[_step("received")],
             )
-            tickets.ticket_record_step(ticket=ticket, step="received", body=f"request #{request.pk}")
+            tickets.ticket_record_step(ticket=ticket, step="received")
             request.enqueued = _queue(request.pk)
     except IntegrityError:
         # Another request of this member won the race (the partial unique constraint).
@@ -419,7 +419,8 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
     tickets.ticket_record_step(
         ticket=request.ticket_id,
         step="plan_switched",
-        body=f"{old_plan.code} → {target.code}, ¥{target.monthly_fee:,} from {request.effective_date.isoformat()}",
+        # Names and money as the staff read them (8,030円), not plan codes.
+        body=f"{old_plan.name} → {target.name}: {target.monthly_fee:,}円 ({request.effective_date:%Y/%m/%d}〜)",
     )
 
     email_queue(
@@ -432,6 +433,7 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
             "plan_name_en": target.name_en,
             "monthly_fee": target.monthly_fee,
             "effective_date": request.effective_date.isoformat(),
+            "mail_address": member.mail_address,
             "old_connection_username": request.old_connection_username,
             "new_connection_username": username,
             "fixed_ip": address.address,

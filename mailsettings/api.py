@@ -11,6 +11,7 @@ from okbnet_portal.api.schema import WRITE_ERRORS, error_responses
 from okbnet_portal.errors import InvalidInput
 
 from . import op25b, services
+from .models import MailProgram
 
 # A host or domain name with at least one dot (op25b.clean_inputs checks it; the schema says it).
 HOST_PATTERN = r"^$|^(?=.{1,253}\.?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"
@@ -44,13 +45,23 @@ class VerdictInputSerializer(serializers.Serializer):
         allow_blank=True,
         allow_null=True,
         max_length=254,
-        help_text="Decides the gateway host (gw.<domain>). Empty or null: @okbnet.ne.jp.",
+        help_text=(
+            "Decides the gateway host: gw.okbnet.ne.jp, or gw.<own domain> for own domains OKBNET hosts "
+            "(the registry). An address on any other domain is a 400 with a field error on okbnet_address. "
+            "Empty or null: @okbnet.ne.jp."
+        ),
     )
     provider_host = HostNameField(
         required=False, allow_blank=True, allow_null=True, max_length=254, help_text="Empty or null: unknown."
     )
     provider_domain = HostNameField(
         required=False, allow_blank=True, allow_null=True, max_length=254, help_text="Empty or null: unknown."
+    )
+    mail_client = serializers.ChoiceField(
+        choices=MailProgram.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Optional: the member's mail program (picks the per-program guide on the pages).",
     )
 
 

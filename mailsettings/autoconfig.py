@@ -10,12 +10,10 @@ import plistlib
 import uuid
 from xml.etree import ElementTree as ET
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
-from accounts.models import Member
-from okbnet_portal.errors import InvalidInput
-
-from . import op25b
+from . import domains, op25b
 from .models import MailSetup
 
 # Incoming servers per mail domain. OKBNET's receiving servers are not part of OP25B; these are
@@ -27,20 +25,18 @@ PROFILE_NAMESPACE = uuid.UUID("5b0c6a52-4f0e-4d7e-9a4c-0b4f8a25b0c1")
 
 
 def is_okbnet_domain(domain: str) -> bool:
-    """okbnet.ne.jp, or an own domain whose mail OKBNET hosts (a member's address is on it)."""
-    domain = domain.lower()
-    if domain == settings.OKBNET_MAIL_DOMAIN:
-        return True
-    return Member.objects.filter(mail_address__iendswith=f"@{domain}").exists()
+    """okbnet.ne.jp, or an own domain in the registry of domains OKBNET hosts."""
+    return domains.is_okbnet_domain(domain)
 
 
 def domain_of(address: str) -> str | None:
     """The domain of a well-formed address, lower-cased; None otherwise."""
+    address = (address or "").strip().lower()
     try:
-        inputs = op25b.clean_inputs({"ip_type": "dynamic", "sending_via": "none", "okbnet_address": address})
-    except InvalidInput:
+        validate_email(address)
+    except ValidationError:
         return None
-    return inputs.okbnet_address.rsplit("@", 1)[1] if inputs.okbnet_address else None
+    return address.rsplit("@", 1)[1]
 
 
 def thunderbird_config(domain: str) -> bytes:
@@ -75,7 +71,8 @@ def apple_mobileconfig(setup: MailSetup, *, username: str) -> bytes:
     profile_uuid = uuid.uuid5(PROFILE_NAMESPACE, f"setup:{setup.pk}")
     payload_uuid = uuid.uuid5(PROFILE_NAMESPACE, f"setup:{setup.pk}:mail")
     identifier = f"jp.ne.okbnet.portal.mail.{setup.pk}"
-    outgoing = op25b.okbnet_servers(address)[0]  # the specified setting
+    # The specified setting; never a gateway of a domain that has left the registry.
+    outgoing = op25b.okbnet_servers(address if domains.is_okbnet_domain(domain) else "")[0]
     mail = {
         "PayloadType": "com.apple.mail.managed",
         "PayloadVersion": 1,

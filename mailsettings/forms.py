@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from okbnet_portal.errors import InvalidInput, form_add_error
+from okbnet_portal.errors import InvalidInput
 
 from . import op25b, services
 from .models import MailProgram
@@ -15,8 +18,23 @@ PORT_CHOICES = [
 ]
 
 
-class QuickCheckForm(forms.Form):
-    """The quick check in plain words; op25b.clean_inputs() is the one validator."""
+class DescribedErrorsMixin:
+    """Text inputs with an error are described by their help (when there is one) and the error
+    next to them, so a screen reader reads both; radios get it on their fieldset (_fields.html)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields and not isinstance(self.fields[name].widget, forms.RadioSelect):
+                bound = self[name]
+                ids = ([f"{bound.auto_id}_helptext"] if self.fields[name].help_text else []) + [
+                    f"{bound.auto_id}_errors"
+                ]
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class QuickCheckForm(DescribedErrorsMixin, forms.Form):
+    """The quick check in plain words; services.clean_inputs() is the one validator."""
 
     ip_type = forms.ChoiceField(
         label=_("Which type of OKBNET plan do you have?"),
@@ -72,8 +90,17 @@ class QuickCheckForm(forms.Form):
         max_length=254,
         help_text=_("For example taro@okbnet.ne.jp, or your own domain hosted by OKBNET."),
     )
+    mail_client = forms.ChoiceField(
+        label=_("Which mail program do you use? (optional)"),
+        choices=MailProgram.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("The answer then shows the steps for that program, with your values filled in."),
+    )
 
     PROVIDER_FIELDS = ("provider_submission", "provider_host", "provider_domain")
+    # Set by clean(): the domain of an "OKBNET address" that is another provider's.
+    foreign_domain = ""
 
     def clean(self):
         data = dict(self.cleaned_data)
@@ -87,10 +114,25 @@ class QuickCheckForm(forms.Form):
             for name in self.PROVIDER_FIELDS:
                 data.pop(name, None)
         try:
-            self.inputs = op25b.clean_inputs(data)
+            self.inputs = services.clean_inputs(data)
         except InvalidInput as exc:
-            form_add_error(self, exc)
+            self.foreign_domain = getattr(exc, "foreign_domain", "")
+            for name, messages in exc.errors.items():
+                if name in self.errors:
+                    continue  # the field's own error already says it: each error once
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
         return self.cleaned_data
+
+    def other_provider_url(self) -> str:
+        """The check again, with the address's domain as another provider's (the offer next to a
+        non-OKBNET address)."""
+        if not self.foreign_domain or not self.is_bound:
+            return ""
+        query = {name: value for name, value in self.data.items() if name in self.fields and value}
+        query.update(sending_via=op25b.SendingVia.OTHER_PROVIDER, provider_domain=self.foreign_domain)
+        query.pop("okbnet_address", None)
+        return f"{reverse('check')}?{urlencode(query)}"
 
 
 class MailSetupForm(QuickCheckForm):
@@ -125,6 +167,7 @@ class MailSetupForm(QuickCheckForm):
         super().__init__(*args, **kwargs)
         self.member = member
         del self.fields["ip_type"]
+        del self.fields["mail_client"]  # mail_program says it
         self.order_fields(self.field_order)
         self.fields["okbnet_address"].label = _("Your OKBNET mail address")
         self.fields["okbnet_address"].help_text = _("Decides your gateway. Leave empty to use %(address)s.") % {
@@ -137,6 +180,9 @@ class MailSetupForm(QuickCheckForm):
         if setup.sending_via in op25b.SENDERS_NEEDING_PORT:
             initial["port"] = str(setup.port) if setup.port else "unknown"
         return initial
+
+    def other_provider_url(self) -> str:
+        return ""  # a POST form: _fields.html says the offer in words instead of a link
 
     def clean(self):
         self.cleaned_data["ip_type"] = self.member.plan.ip_type

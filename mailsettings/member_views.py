@@ -40,9 +40,10 @@ def setup_new(request):
 def setup_detail(request, setup_id: int):
     member = member_for_user(request.user)
     setup = get_mail_setup_for_member(member, setup_id)
-    inputs = op25b.clean_inputs(setup.inputs_data())
+    inputs = services.setup_inputs(setup)
     verdict, provider_facts = services.verdict_give(inputs, counted=False)
-    own_domain = selectors.own_domain_of(setup.okbnet_address or member.mail_address)
+    verdict = guides.for_member(verdict, inputs, member)
+    own_domain = selectors.own_domain_of(inputs.okbnet_address)
     context = {
         "setup": setup,
         "member": member,

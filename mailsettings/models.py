@@ -56,15 +56,18 @@ class DnsCheck(models.Model):
 
 
 class MailProgram(models.TextChoices):
-    """The mail programs we have step-by-step guides for (see guides.py)."""
+    """The mail programs we have step-by-step guides for (see guides.py), by the names people say.
+    Also the `mail_client` input of the check and the API (DESIGN §7)."""
 
     OUTLOOK_CLASSIC = "outlook_classic", _("Outlook (classic)")
     OUTLOOK_NEW = "outlook_new", _("New Outlook for Windows")
+    WINDOWS_MAIL = "windows_mail", _("“Mail” on Windows")
     THUNDERBIRD = "thunderbird", _("Thunderbird")
-    APPLE_MAIL = "apple_mail", _("Mail on a Mac")
     IPHONE = "iphone", _("Mail on iPhone / iPad")
     GMAIL_ANDROID = "gmail_android", _("Gmail app on Android")
-    OTHER = "other", _("Another mail program")
+    APPLE_MAIL = "apple_mail", _("Mail on a Mac")
+    BECKY = "becky", _("Becky! Internet Mail")
+    OTHER = "other", _("Another program, or I don't know")
 
 
 class MailSetup(models.Model):
@@ -109,3 +112,29 @@ class MailSetup(models.Model):
             "provider_host": self.provider_host,
             "provider_domain": self.provider_domain,
         }
+
+
+class OwnDomain(models.Model):
+    """A member's own mail domain whose mail OKBNET hosts: only these (and OKBNET's own domain)
+    get a gateway `gw.<domain>`. Staff keep the list in the admin or with `manage.py own_domains`."""
+
+    domain = models.CharField(
+        _("domain"), max_length=253, unique=True, help_text=_("In A-label (ASCII) form, lower case.")
+    )
+    member = models.ForeignKey(
+        "accounts.Member",
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="own_domains",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("own domain hosted by OKBNET")
+        verbose_name_plural = _("own domains hosted by OKBNET")
+
+    def __str__(self) -> str:
+        return self.domain

@@ -8,7 +8,7 @@ Nothing else in the code base may repeat these conditions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +19,12 @@ from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import IpType
 from okbnet_portal.errors import InvalidInput
+
+from . import providers
 
 # --------------------------------------------------------------------------- inputs
 
@@ -68,13 +71,42 @@ class Inputs:
     provider_domain: str = ""
     # Where provider_submission came from: "member", "dns", "catalogue" or None.
     provider_submission_source: str | None = None
+    # The member's mail program (models.MailProgram value, or ""): picks the guide, never the verdict.
+    mail_client: str = ""
 
 
-def clean_inputs(data: Mapping[str, Any]) -> Inputs:
+def only_okbnet_domain(domain: str) -> bool:
+    return domain == settings.OKBNET_MAIL_DOMAIN
+
+
+def not_okbnet_address_message(address: str) -> str:
+    """In plain words: this address is not one OKBNET hosts (free-mail services named)."""
+    domain = address.rsplit("@", 1)[-1]
+    name = providers.free_mail_name(domain)
+    if name:
+        return str(
+            _(
+                "%(address)s is a %(service)s address, not an OKBNET address. OKBNET addresses end in "
+                "@%(okbnet)s (or a domain of your own that OKBNET hosts for you)."
+            )
+        ) % {"address": address, "service": name, "okbnet": settings.OKBNET_MAIL_DOMAIN}
+    return str(
+        _(
+            "%(domain)s is not a domain whose mail OKBNET hosts, so %(address)s is not an OKBNET address. "
+            "OKBNET addresses end in @%(okbnet)s (or a domain of your own that OKBNET hosts for you)."
+        )
+    ) % {"address": address, "domain": domain, "okbnet": settings.OKBNET_MAIL_DOMAIN}
+
+
+def clean_inputs(data: Mapping[str, Any], *, is_okbnet_domain: Callable[[str], bool] | None = None) -> Inputs:
     """Validate raw inputs (API body, form data, a saved setup) into `Inputs`.
 
-    Every problem is reported as a field error; nothing is guessed.
+    Every problem is reported as a field error; nothing is guessed. `is_okbnet_domain` says
+    which address domains OKBNET hosts (mailsettings.domains.is_okbnet_domain, the registry);
+    without it only OKBNET's own domain is: a gateway is never derived from any other domain.
     """
+    is_okbnet_domain = is_okbnet_domain or only_okbnet_domain
+    foreign_domain = ""
     errors: dict[str, list[str]] = {}
 
     def err(name: str, message: Promise | str) -> None:
@@ -119,6 +151,14 @@ def clean_inputs(data: Mapping[str, Any]) -> Inputs:
             _email_validator(okbnet_address)
         except ValidationError:
             err("okbnet_address", _("Enter a valid mail address, such as taro@okbnet.ne.jp."))
+        else:
+            if not is_okbnet_domain(okbnet_address.rsplit("@", 1)[1]):
+                foreign_domain = okbnet_address.rsplit("@", 1)[1]
+                err("okbnet_address", not_okbnet_address_message(okbnet_address))
+
+    mail_client = _text(data, "mail_client", err).strip()
+    if mail_client and mail_client not in _mail_clients():
+        err("mail_client", _("“%(value)s” is not a valid choice.") % {"value": mail_client})
 
     provider_host = _text(data, "provider_host", err).strip().lower().rstrip(".")
     provider_domain = _text(data, "provider_domain", err).strip().lower().rstrip(".")
@@ -133,7 +173,9 @@ def clean_inputs(data: Mapping[str, Any]) -> Inputs:
                     err(name, _("Enter a host or domain name such as smtp.example.jp."))
 
     if errors:
-        raise InvalidInput(errors)
+        exc = InvalidInput(errors)
+        exc.foreign_domain = foreign_domain  # the form offers it as another provider's
+        raise exc
     source = "member" if provider_submission != ProviderSubmission.UNKNOWN else None
     return Inputs(
         ip_type=ip_type,
@@ -144,7 +186,14 @@ def clean_inputs(data: Mapping[str, Any]) -> Inputs:
         provider_host=provider_host,
         provider_domain=provider_domain,
         provider_submission_source=source,
+        mail_client=mail_client,
     )
+
+
+def _mail_clients() -> frozenset[str]:
+    from .models import MailProgram  # models import this module
+
+    return frozenset(MailProgram.values)
 
 
 def _text(data: Mapping[str, Any], name: str, err) -> str:
@@ -178,7 +227,8 @@ class Rule:
     explanation: Promise
     steps: tuple[Promise, ...] = ()
     settings: str | None = None  # which settings to give: see _settings_for()
-    action_text: Promise = field(default=_("None"))
+    # Not msgid "None": Django admin's catalogue (first in INSTALLED_APPS) would translate it "None".
+    action_text: Promise = field(default=pgettext_lazy("quick-reference action", "Nothing to do"))
 
     def matches(self, inputs: Inputs) -> bool:
         return all(getattr(inputs, name) in accepted for name, accepted in self.when.items())
@@ -199,7 +249,9 @@ _GATEWAY_STEPS = (
     _("Open the outgoing (SMTP) server settings of your mail program."),
     _("Set the outgoing server to %(gateway)s."),
     _("Turn on “outgoing server requires authentication” (SMTP AUTH)."),
-    _("Log on with the user name and password printed on your contract document (承り書)."),
+    _(
+        "Log on with your OKBNET mail address as the user name and its mail password, both printed on your contract document (承り書)."
+    ),
     _("Set the port to 587 with STARTTLS (or 465 with SSL/TLS)."),
     _("Restart the mail program and send yourself a test message. Receiving settings stay as they are."),
 )
@@ -411,16 +463,28 @@ TABLE: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID = {rule.id: rule for rule in TABLE}
+# Each verdict code in words (staff statistics, call-center lists): one label per code.
+VERDICT_LABELS: dict[str, Promise] = {
+    "exempt_fixed_ip": _("Not affected (fixed-IP plan)"),
+    "not_affected": _("Not affected"),
+    "undetermined_port_unknown": _("Not yet known (port unknown)"),
+    "not_blocked_update_recommended": _("Not blocked, update recommended"),
+    "affected_switch_to_submission": _("Affected: switch to port 587/465"),
+    "affected_check_provider": _("Affected: ask the provider about 587"),
+    "affected_use_okbnet_gateway": _("Affected: use the OKBNET gateway"),
+    "affected_fixed_ip_required": _("Affected: fixed-IP plan required"),
+}
 
 # --------------------------------------------------------------------------- deciding
 
-USERNAME_HINT = _("the user name on your contract document")
+USERNAME_HINT = _("your OKBNET mail address (printed under “Mail address” on your contract document)")
 PROVIDER_USERNAME_HINT = _("your user name with that provider")
 PROVIDER_HOST_HINT = _("shown on your provider's mail settings page")
 
 
 def gateway_host(okbnet_address: str = "") -> str:
-    """gw.okbnet.ne.jp, or gw.<own domain> for own-domain members."""
+    """gw.okbnet.ne.jp, or gw.<own domain> for own-domain members. Only for a validated address:
+    clean_inputs() refuses addresses on domains OKBNET does not host."""
     domain = okbnet_address.rsplit("@", 1)[1] if "@" in okbnet_address else settings.OKBNET_MAIL_DOMAIN
     return f"gw.{domain}"
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 REVIEWED = "2026-11-28"
 
 
@@ -62,3 +64,25 @@ def find(*, domain: str = "", host: str = "") -> Provider | None:
     if host in _BY_HOST:
         return _BY_HOST[host]
     return _BY_DOMAIN.get(domain)
+
+
+# Free-mail and mobile-carrier mail domains, with the name people say (never OKBNET addresses).
+FREE_MAIL: dict[str, object] = {
+    **dict.fromkeys(("gmail.com", "googlemail.com"), "Gmail"),
+    **dict.fromkeys(("yahoo.co.jp", "ymail.ne.jp"), _("Yahoo! Mail")),
+    **dict.fromkeys(("icloud.com", "me.com", "mac.com"), _("iCloud Mail")),
+    **dict.fromkeys(
+        ("outlook.com", "outlook.jp", "hotmail.com", "hotmail.co.jp", "live.com", "live.jp", "msn.com"), "Outlook.com"
+    ),
+    "docomo.ne.jp": _("docomo mail"),
+    **dict.fromkeys(("ezweb.ne.jp", "au.com"), _("au mail")),
+    **dict.fromkeys(("softbank.ne.jp", "i.softbank.jp"), _("SoftBank mail")),
+    **dict.fromkeys(("ymobile.ne.jp", "yahoo.ne.jp"), _("Y!mobile mail")),
+    "rakuten.jp": _("Rakuten Mobile mail"),
+}
+
+
+def free_mail_name(domain: str) -> str:
+    """The everyday name of a free-mail or carrier-mail domain, "" when it is not one."""
+    name = FREE_MAIL.get(domain.lower().rstrip("."))
+    return str(name) if name else ""

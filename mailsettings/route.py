@@ -15,32 +15,56 @@ from django.utils.translation import gettext as _
 
 from . import op25b
 
-BOX_W, BOX_H, GAP, PAD = 170, 64, 160, 10
+# A vertical route (top to bottom) so that it stays readable on a phone at its natural size.
+BOX_W, BOX_H, GAP, PAD = 280, 64, 76, 8
+ARROW_X = PAD + 48  # arrows run down the left, their labels to the right of them
 
 
 @dataclass(frozen=True)
 class Node:
     label: str
     detail: str
-    x: int
+    y: int
     width: int = BOX_W
     height: int = BOX_H
+    x: int = PAD
 
     @property
     def center(self) -> int:
         return self.x + BOX_W // 2
+
+    @property
+    def label_y(self) -> int:
+        return self.y + 27
+
+    @property
+    def detail_y(self) -> int:
+        return self.y + 49
 
 
 @dataclass(frozen=True)
 class Link:
     label: str
     blocked: bool
-    x1: int
-    x2: int
+    y1: int
+    y2: int
+    x: int = ARROW_X
 
     @property
     def mid(self) -> int:
-        return (self.x1 + self.x2) // 2
+        return (self.y1 + self.y2) // 2
+
+    @property
+    def label_x(self) -> int:
+        return self.x + 18
+
+    @property
+    def label_y(self) -> int:
+        return self.mid - 8 if self.blocked else self.mid + 5
+
+    @property
+    def blocked_y(self) -> int:
+        return self.mid + 16
 
 
 @dataclass(frozen=True)
@@ -58,27 +82,19 @@ class Route:
 
     @property
     def width(self) -> int:
-        return len(self.nodes) * BOX_W + (len(self.nodes) - 1) * GAP + 2 * PAD
+        return BOX_W + 2 * PAD
 
     @property
     def height(self) -> int:
-        return BOX_H + 2 * PAD + 30
-
-    @property
-    def box_y(self) -> int:
-        return PAD + 30
-
-    @property
-    def arrow_y(self) -> int:
-        return self.box_y + BOX_H // 2
+        return len(self.nodes) * BOX_H + (len(self.nodes) - 1) * GAP + 2 * PAD
 
 
 def _build(
     kind: str, title: str, hops: list[tuple[str, str]], link_labels: list[str], blocked_index: int | None
 ) -> Route:
-    nodes = tuple(Node(label, detail, PAD + i * (BOX_W + GAP)) for i, (label, detail) in enumerate(hops))
+    nodes = tuple(Node(label, detail, PAD + i * (BOX_H + GAP)) for i, (label, detail) in enumerate(hops))
     links = tuple(
-        Link(label, i == blocked_index, nodes[i].x + BOX_W, nodes[i + 1].x) for i, label in enumerate(link_labels)
+        Link(label, i == blocked_index, nodes[i].y + BOX_H, nodes[i + 1].y) for i, label in enumerate(link_labels)
     )
     return Route(kind=kind, title=title, nodes=nodes, links=links, blocked=blocked_index is not None)
 
@@ -96,7 +112,7 @@ def _port_label(port: int | None, security: str | None = None) -> str:
 def _server_hop(inputs: op25b.Inputs, host: str | None = None) -> tuple[str, str]:
     if inputs.sending_via == op25b.SendingVia.OKBNET:
         return _("OKBNET's outgoing server"), host or op25b.gateway_host(inputs.okbnet_address)
-    return _("Your provider's outgoing server"), host or inputs.provider_host or _("(host name not given)")
+    return _("Your provider's outgoing server"), host or inputs.provider_host or _("host name not given")
 
 
 def mail_route(inputs: op25b.Inputs, verdict: dict[str, Any]) -> list[Route]:

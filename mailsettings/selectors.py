@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Member
 
-from . import dnscheck, op25b
+from . import dnscheck, domains, op25b
 from .models import DnsCheck, MailSetup
 from .services import HISTORY_KEEP, mail_setup_verdict
 
@@ -70,11 +70,12 @@ def dns_facts(*, domain: str, kind: str) -> dict[str, Any]:
 
 
 def own_domain_of(address: str) -> str:
-    """The member's own domain hosted by OKBNET, or "" for an address at OKBNET's own domain."""
-    if "@" not in (address or ""):
+    """The own domain of an address when OKBNET hosts it (the registry), else "" (OKBNET's own
+    domain, another provider's, no address)."""
+    domain = domains.domain_of(address)
+    if not domain or domain == settings.OKBNET_MAIL_DOMAIN or not domains.is_okbnet_domain(domain):
         return ""
-    domain = address.rsplit("@", 1)[1].lower()
-    return "" if domain == settings.OKBNET_MAIL_DOMAIN else domain
+    return domain
 
 
 def member_dns_facts(member) -> list[dict[str, Any]]:

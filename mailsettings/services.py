@@ -14,9 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from okbnet_portal.enqueue import enqueue_on_commit
+from okbnet_portal.errors import InvalidInput
 from okbnet_portal.states import transition
 
-from . import dnscheck, op25b, providers, stats
+from . import dnscheck, domains, op25b, providers, stats
 from .models import DnsCheck, MailSetup
 from .tasks import run_dns_check
 
@@ -25,6 +26,24 @@ if TYPE_CHECKING:
 
 PROVIDER_DNS_BUDGET = 3.0  # seconds for all DNS questions of one verdict (DESIGN §7)
 _CACHE_MIN, _CACHE_MAX, _CACHE_ERROR = 30, 3600, 60
+
+
+def clean_inputs(data: dict[str, Any]) -> op25b.Inputs:
+    """op25b.clean_inputs() with the registry of own domains: the one validator of every interface
+    (form, API, saved setups). Raises InvalidInput with field errors."""
+    return op25b.clean_inputs(data, is_okbnet_domain=domains.is_okbnet_domain)
+
+
+def setup_inputs(setup: MailSetup) -> op25b.Inputs:
+    """A saved setup's inputs. An address whose own domain has left the registry since it was
+    saved no longer gives a gateway of its own: the setup is judged with OKBNET's gateway."""
+    data = setup.inputs_data()
+    try:
+        return clean_inputs(data)
+    except InvalidInput as exc:
+        if set(exc.errors) != {"okbnet_address"} or not getattr(exc, "foreign_domain", ""):
+            raise
+        return clean_inputs({**data, "okbnet_address": ""})
 
 
 def verdict_give(
@@ -40,7 +59,7 @@ def verdict_give(
     /check/) goes into the staff dashboard's statistics; re-showing a saved setup does not.
     """
     if not isinstance(inputs, op25b.Inputs):
-        inputs = op25b.clean_inputs(inputs)
+        inputs = clean_inputs(inputs)
     inputs, facts = provider_inputs(inputs)
     verdict = op25b.decide(inputs)
     if counted:
@@ -247,14 +266,14 @@ SETUP_FIELDS = (
 
 def mail_setup_verdict(*, setup: MailSetup) -> dict[str, Any]:
     """The verdict of a saved setup, computed now from the member's current plan."""
-    return verdict_give(setup.inputs_data(), counted=False)[0]
+    return verdict_give(setup_inputs(setup), counted=False)[0]
 
 
 def _apply(setup: MailSetup, data: dict[str, Any]) -> None:
     for name in SETUP_FIELDS:
         if name in data:
             setattr(setup, name, data[name] if data[name] is not None or name == "port" else "")
-    op25b.clean_inputs(setup.inputs_data())  # raises InvalidInput: never save what cannot be decided
+    clean_inputs(setup.inputs_data())  # raises InvalidInput: never save what cannot be decided
 
 
 def mail_setup_create(*, member: Member, data: dict[str, Any]) -> MailSetup:

@@ -1,13 +1,18 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import autoconfig, dnscheck, op25b, selectors, services
+from accounts.selectors import member_for_user
+
+from . import autoconfig, dnscheck, guides, op25b, selectors, services
 from .forms import QuickCheckForm
 from .models import DnsCheck
 from .route import mail_route
@@ -18,19 +23,45 @@ def home(request):
     return render(request, "mailsettings/home.html", {"table": op25b.TABLE})
 
 
+def _answers(request, *, without=()) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in request.GET.items()
+        if name in QuickCheckForm.base_fields and name not in without and value
+    }
+
+
+def _member_or_none(request):
+    if not request.user.is_authenticated:
+        return None
+    try:
+        return member_for_user(request.user)
+    except Http404:
+        return None  # staff
+
+
 @require_GET
 def check(request):
-    """The quick check: anyone, no login. A GET form, so a result can be bookmarked or shared."""
-    submitted = any(name in request.GET for name in QuickCheckForm.base_fields)
-    form = QuickCheckForm(request.GET if submitted else None)
+    """The quick check: anyone, no login. A GET form, so a result can be bookmarked or shared.
+    `?edit=1` shows the form again with the answers kept (the way back from an answer)."""
+    editing = "edit" in request.GET
+    submitted = not editing and any(name in request.GET for name in QuickCheckForm.base_fields)
+    form = QuickCheckForm(initial=_answers(request)) if editing else QuickCheckForm(request.GET if submitted else None)
     verdict = provider_facts = own_domain_facts = None
-    routes = []
+    routes, rendered_guides, back_url = [], [], ""
     if submitted and form.is_valid():
-        verdict, provider_facts = services.verdict_give(form.inputs, counted=True)
-        routes = mail_route(form.inputs, verdict)
-        own_domain = selectors.own_domain_of(form.inputs.okbnet_address)
+        inputs = form.inputs
+        verdict, provider_facts = services.verdict_give(inputs, counted=True)
+        member = _member_or_none(request)
+        verdict = guides.for_member(verdict, inputs, member)
+        routes = mail_route(inputs, verdict)
+        rendered_guides = guides.render_guides(guides.guide_settings(inputs, verdict), inputs.mail_client)
+        own_domain = selectors.own_domain_of(inputs.okbnet_address)
         if own_domain:
             own_domain_facts = selectors.dns_facts(domain=own_domain, kind=DnsCheck.Kind.OWN_DOMAIN)
+        without = ("port",) if verdict["rule"] == "R4" else ()
+        back_url = f"{reverse('check')}?{urlencode({**_answers(request, without=without), 'edit': '1'})}"
+        back_url += "#field-port" if without else ""
     return render(
         request,
         "mailsettings/check.html",
@@ -38,6 +69,9 @@ def check(request):
             "form": form,
             "verdict": verdict,
             "routes": routes,
+            "guides": rendered_guides,
+            "selected_guide": next((g for g in rendered_guides if g["selected"]), None),
+            "back_url": back_url,
             "table": op25b.TABLE,
             "provider_facts": provider_facts,
             "provider_source_text": selectors.provider_source_text(verdict["provider_submission_source"])

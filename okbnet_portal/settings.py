@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "okbnet_portal.context_processors.support_center",
             ],
         },
     },
@@ -256,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "PlanChangeStatusEnum": "accounts.models.PlanChangeRequest.Status",
         "TicketPriorityEnum": "support.models.Ticket.Priority",
         "TicketCategoryEnum": "support.models.Ticket.Category",
+        "MailProgramEnum": "mailsettings.models.MailProgram",
     },
 }
 
@@ -328,6 +330,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 OKBNET_MAIL_DOMAIN = env_str("OKBNET_MAIL_DOMAIN", "okbnet.ne.jp")
 # Where members open the portal: the links in e-mails sent by a worker (no request to build them from).
 OKBNET_PORTAL_URL = env_str("OKBNET_PORTAL_URL", "http://127.0.0.1:8000")
+# The support center as every page's footer gives it (hours are a translated text in the template).
+OKBNET_SUPPORT_PHONE = env_str("OKBNET_SUPPORT_PHONE", "0120-25-0587")
 OKBNET_DNS_NAMESERVERS = env_list("OKBNET_DNS_NAMESERVERS")
 # OKBNET's outgoing relays (what gw.<domain> must point to, what SPF must authorise): the one list.
 OKBNET_RELAY_ADDRESSES = env_list("OKBNET_RELAY_ADDRESSES", ["203.0.113.25", "203.0.113.26", "2001:db8:25::25"])

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as plan_changes
 from accounts.models import PlanChangeRequest
+from mailsettings import op25b
 from mailsettings import selectors as mail_selectors
 from mailsettings import services as mail_services
 from network import selectors as network_selectors
@@ -96,7 +97,7 @@ def dashboard(request):
     per_day = [(d.strftime("%m/%d"), n) for d, n in data["requests_per_day"]]
     verdict_top = max(data["verdicts"].values(), default=0) or 1
     verdicts = [
-        {"code": code, "value": n, "percent": round(n / verdict_top * 100)}
+        {"code": code, "label": op25b.VERDICT_LABELS[code], "value": n, "percent": round(n / verdict_top * 100)}
         for code, n in sorted(data["verdicts"].items())
     ]
     return render(

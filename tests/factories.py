@@ -131,3 +131,14 @@ class RadiusSessionFactory(DjangoModelFactory):
     started_at = factory.LazyFunction(timezone.now)
     stopped_at = None
     imported = factory.SubFactory(SessionImportFactory)
+
+
+class OwnDomainFactory(DjangoModelFactory):
+    """An own domain OKBNET hosts (the registry that decides gw.<domain>)."""
+
+    class Meta:
+        model = "mailsettings.OwnDomain"
+        django_get_or_create = ("domain",)
+
+    domain = factory.Sequence(lambda n: f"own{n}.example.jp")
+    member = None

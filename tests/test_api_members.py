@@ -2,7 +2,7 @@
 
 import pytest
 
-from .factories import MailSetupFactory, MemberFactory, PlanFactory
+from .factories import MailSetupFactory, MemberFactory, OwnDomainFactory, PlanFactory
 
 URL = "/api/v1/members/"
 
@@ -233,6 +233,7 @@ def test_the_detail_runs_a_fixed_number_of_queries(api, django_assert_num_querie
 
 def test_the_detail_has_the_dns_facts_of_an_own_domain_only(api):
     own = MemberFactory(mail_address="taro@yamada-shoten.jp", user=None)
+    OwnDomainFactory(domain="yamada-shoten.jp", member=own)
     plain = MemberFactory(mail_address="hanako@okbnet.ne.jp", user=None)
     (facts,) = api.get(f"{URL}{own.member_number}/").json()["dns_facts"]
     assert (facts["domain"], facts["kind"], facts["state"]) == ("yamada-shoten.jp", "own_domain", "never_checked")

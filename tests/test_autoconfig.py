@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from .factories import MailSetupFactory, MemberFactory
+from .factories import MailSetupFactory, MemberFactory, OwnDomainFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/.well-known/autoconfig/mail/config-v1.1.xml"
@@ -42,12 +42,12 @@ def test_thunderbird_gets_the_gateway_on_587_with_starttls_and_authentication(cl
 
 
 def test_an_own_domain_hosted_by_okbnet_gets_its_own_gateway(client):
-    MemberFactory(mail_address="info@okabe-shoten.jp")
+    OwnDomainFactory(domain="okabe-shoten.jp", member=MemberFactory(mail_address="info@okabe-shoten.jp"))
     response = client.get(URL, {"emailaddress": "sales@okabe-shoten.jp"})
     assert _servers(response, "outgoingServer")[0]["hostname"] == "gw.okabe-shoten.jp"
 
 
-@pytest.mark.parametrize("address", ["someone@gmail.com", "not-an-address", ""])
+@pytest.mark.parametrize("address", ["someone@gmail.com", "hanako@yamada-shoten.jp", "not-an-address", ""])
 def test_other_domains_and_bad_addresses_get_404(client, address):
     assert client.get(URL, {"emailaddress": address}).status_code == 404
 

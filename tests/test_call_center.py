@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Member, PlanChangeRequest
+from mailsettings.models import OwnDomain
 from support import services
 from support.models import Ticket
 
@@ -73,6 +74,7 @@ def test_part_of_a_name_lists_the_members_to_choose_from(client, staff_user, tar
 
 def test_the_member_screen_shows_what_an_agent_needs(client, staff_user, taro):
     Member.objects.filter(pk=taro.pk).update(mail_address="taro@example-own.jp")
+    OwnDomain.objects.create(domain="example-own.jp", member=taro)  # OKBNET hosts it (the registry)
     MailSetupFactory(member=taro, label="自宅のPC", mail_program="thunderbird")
     ticket = services.ticket_open(member=taro, category="op25b", subject="送信できない", by=staff_user)
     client.force_login(staff_user)
@@ -88,7 +90,7 @@ def test_the_member_screen_shows_what_an_agent_needs(client, staff_user, taro):
         "member-requests",
     ):
         assert f'id="{section}"' in body, section
-    assert taro.plan.name in body and f"月額 {taro.plan.monthly_fee} 円" in body
+    assert taro.plan.name in body and f"月額 {taro.plan.monthly_fee:,}円" in body
     assert "自宅のPC" in body and 'data-verdict="affected_use_okbnet_gateway"' in body
     assert "Thunderbird" in body
     assert "example-own.jp" in body and response.context["dns_facts"][0]["state"] == "never_checked"

@@ -8,6 +8,16 @@ from mailsettings.models import DnsCheck
 
 pytestmark = pytest.mark.django_db
 OTHER = {"ip_type": "dynamic", "sending_via": "other_provider", "port": "25"}
+
+
+@pytest.fixture(autouse=True)
+def _registered_own_domains():
+    from .factories import OwnDomainFactory
+
+    for domain in ("good.own.test", "half.own.test"):
+        OwnDomainFactory(domain=domain)
+
+
 OWN = {"ip_type": "dynamic", "sending_via": "okbnet", "port": "587", "okbnet_address": "taro@good.own.test"}
 
 

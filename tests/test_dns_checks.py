@@ -157,9 +157,10 @@ def test_the_advice_says_in_plain_words_what_to_add(dns, domain, key, fragment):
 
 @pytest.mark.django_db
 def test_a_member_with_an_own_domain_gets_its_facts(okbnet_test_names):
-    from .factories import MemberFactory
+    from .factories import MemberFactory, OwnDomainFactory
 
     member = MemberFactory(mail_address="taro@good.own.test")
+    OwnDomainFactory(domain="good.own.test", member=member)
     check = services.dns_check_request(domain="good.own.test", kind=OWN)
     services.dns_check_run(check_id=check.pk)
     facts = selectors.member_dns_facts(member)

@@ -114,18 +114,33 @@ def test_r11_sends_through_the_okbnet_gateway_on_587_with_465_as_alternative():
     assert any("gw.okbnet.ne.jp" in step for step in result["steps"])
 
 
+R11_BODY = {"ip_type": D, "sending_via": "other_provider", "port": 25, "provider_submission": "none"}
+
+
 def test_own_domain_members_get_their_own_gateway():
-    result = verdict(
-        {
-            "ip_type": D,
-            "sending_via": "other_provider",
-            "port": 25,
-            "provider_submission": "none",
-            "okbnet_address": "info@Example-Shop.jp",
-        }
+    inputs = op25b.clean_inputs(
+        {**R11_BODY, "okbnet_address": "info@Example-Shop.jp"}, is_okbnet_domain=lambda d: d == "example-shop.jp"
     )
+    result = op25b.decide(inputs)
     assert result["settings"]["host"] == "gw.example-shop.jp"
     assert result["alternatives"][0]["host"] == "gw.example-shop.jp"
+
+
+@pytest.mark.parametrize("address", ["taro@gmail.com", "hanako@yamada-shoten.jp", "info@example-shop.jp"])
+def test_without_a_registry_only_okbnets_own_domain_gives_a_gateway(address):
+    with pytest.raises(InvalidInput) as caught:
+        op25b.clean_inputs({**R11_BODY, "okbnet_address": address})
+    assert set(caught.value.errors) == {"okbnet_address"}
+    assert caught.value.foreign_domain == address.split("@")[1]
+
+
+def test_free_mail_domains_are_named():
+    with translation.override("ja"), pytest.raises(InvalidInput) as caught:
+        op25b.clean_inputs({**R11_BODY, "okbnet_address": "taro@gmail.com"})
+    assert "Gmail" in caught.value.errors["okbnet_address"][0]
+    with translation.override("en"), pytest.raises(InvalidInput) as caught:
+        op25b.clean_inputs({**R11_BODY, "okbnet_address": "hanako@docomo.ne.jp"})
+    assert "docomo mail" in caught.value.errors["okbnet_address"][0]
 
 
 def test_r6_gives_the_specified_setting():
@@ -200,7 +215,7 @@ def test_texts_come_in_japanese_by_default_and_english_on_request():
     assert en["title"] == "Affected: send through OKBNET's gateway"
     assert ja["title"] != en["title"]
     assert "ゲートウェイ" in ja["title"]
-    assert ja["settings"]["username"] == "承り書に記載のユーザー名"
+    assert ja["settings"]["username"] == "OKBNETのメールアドレス（承り書の「メールアドレス」欄に記載）"
 
 
 BAD = [

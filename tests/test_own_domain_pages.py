@@ -10,6 +10,15 @@ from .factories import MemberFactory, TicketFactory
 SNIPPET_LINE = "_submission._tcp\tIN\tSRV\t0 1 587 gw.good.own.test."
 
 
+@pytest.fixture(autouse=True)
+def _hosted(db):
+    """The own domains of these members are in OKBNET's registry (only those get gw.<domain>)."""
+    from .factories import OwnDomainFactory
+
+    for domain in ("good.own.test", "bare.own.test", "broken.own.test", "half.own.test"):
+        OwnDomainFactory(domain=domain)
+
+
 @pytest.fixture
 def checked(okbnet_test_names):
     check = services.dns_check_request(domain="good.own.test", kind=DnsCheck.Kind.OWN_DOMAIN)

@@ -52,13 +52,13 @@ def test_each_guide_fills_in_the_member_values_and_never_a_password(program):
     inputs = op25b.clean_inputs(
         {"ip_type": "dynamic", "sending_via": "other_provider", "port": 25, "provider_submission": "none"}
     )
-    settings = guides.guide_settings(inputs, op25b.decide(inputs))
     with translation.override("ja"):
+        settings = guides.guide_settings(inputs, op25b.decide(inputs))
         rendered = guides.render_guides(settings, program)
     assert rendered[0]["program"] == program and rendered[0]["selected"]
     text = " ".join(rendered[0]["steps"])
     assert "gw.okbnet.ne.jp" in text and "587" in text and "STARTTLS" in text
-    assert "承り書に記載のユーザー名" in text
+    assert "承り書の「メールアドレス」欄" in text
     assert "%(" not in text
 
 

@@ -37,7 +37,7 @@ def test_r11_returns_the_gateway_settings(api):
         "port": 587,
         "security": "starttls",
         "auth": True,
-        "username": "承り書に記載のユーザー名",
+        "username": "OKBNETのメールアドレス（承り書の「メールアドレス」欄に記載）",
     }
 
 

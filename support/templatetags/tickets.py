@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Member
 from accounts.services import STEP_LABELS
+from okbnet_portal.actors import SYSTEM
 from support.models import Ticket, TicketEvent
 
 register = template.Library()
@@ -13,6 +14,7 @@ _LABELS = {
     "status": dict(Ticket.Status.choices),
     "priority": {str(k): v for k, v in Ticket.Priority.choices},
     "member_status": dict(Member.Status.choices),
+    "category": dict(Ticket.Category.choices),
 }
 _STEPS = {
     **STEP_LABELS,
@@ -20,7 +22,7 @@ _STEPS = {
     "fixed_ip_released": _("Fixed IP address released"),
     "member_emailed": _("Member e-mailed"),
 }
-_FIELDS = {"status": _("Status"), "priority": _("Priority"), "assignee": _("Assignee")}
+_FIELDS = {"status": _("Status"), "priority": _("Priority"), "assignee": _("Assignee"), "category": _("Category")}
 
 
 @register.filter
@@ -32,7 +34,7 @@ def label(code, kind: str):
 @register.filter
 def change_text(event: TicketEvent) -> str:
     """What an event changed, in words: 「ステータス: 新規 → 対応中」."""
-    if event.field in ("status", "priority"):
+    if event.field in ("status", "priority", "category"):
         old = label(event.old_value, event.field) if event.old_value else "-"
         new = label(event.new_value, event.field) if event.new_value else "-"
         return f"{_FIELDS[event.field]}: {old} → {new}"
@@ -41,6 +43,12 @@ def change_text(event: TicketEvent) -> str:
     if event.field == "assignee":
         return f"{_FIELDS['assignee']}: {event.old_value or '-'} → {event.new_value or '-'}"
     return ""
+
+
+@register.filter
+def actor_label(name: str) -> str:
+    """Who wrote an event: a person's name, or the portal's own workers as 「OKBNET システム」."""
+    return _("OKBNET system") if name == SYSTEM else name
 
 
 @register.inclusion_tag("support/_sla_clock.html")

@@ -8,6 +8,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_check_now_runs_on_the_worker_and_the_facts_appear_in_place(page, axe_check, celery_worker, dns):
+    from tests.factories import OwnDomainFactory
+
+    OwnDomainFactory(domain="half.own.test")  # OKBNET hosts it: the registry
     query = urlencode(
         {"ip_type": "dynamic", "sending_via": "okbnet", "port": "587", "okbnet_address": "taro@half.own.test"}
     )

@@ -33,7 +33,11 @@ def test_questions_that_do_not_apply_are_hidden_and_a_missing_answer_is_explaine
     assert page.locator("#field-port").is_visible()
     assert page.locator("#field-provider_submission").is_hidden()
     page.get_by_role("button", name="判定を見る").click()
-    assert page.locator("#field-ip_type .error").inner_text() == "この項目は必須です。"
+    assert page.locator("#field-ip_type .error").inner_text().count("この項目は必須です。") == 1  # once
+    summary = page.locator("[data-error-summary]")
+    assert summary.evaluate("e => e === document.activeElement")  # the GOV.UK error summary has focus
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.name") == "ip_type"
     assert page.locator("#field-port .error").is_visible()
 
 

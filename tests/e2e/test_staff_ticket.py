@@ -34,6 +34,7 @@ def test_staff_find_assign_answer_and_park_a_ticket(page, live_server, axe_check
     page.goto("/staff/tickets/")
     page.locator("#id_q").fill("花子")
     page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url("**/staff/tickets/?q=*")  # count() does not wait for the navigation
     rows = page.locator("table.tickets tbody tr")
     assert rows.count() == 1
     assert axe_check(page) == []
@@ -65,7 +66,7 @@ def test_the_member_watches_the_stepper_reach_completed_without_reloading(page, 
     member = MemberFactory()
     log_in(page, live_server, member.user)
     page.goto("/mypage/plan/fixed-ip/")
-    assert "¥8,030" in page.locator('[data-role="new-fee"]').inner_text()
+    assert page.locator('[data-role="new-fee"]').inner_text() == "8,030円"  # money the Japanese way
     assert axe_check(page) == []
     page.locator('input[name="confirm"]').check()
     page.locator("form:has(input[name=confirm]) button[type=submit]").click()
