@@ -164,7 +164,8 @@ def get_ticket(number: str) -> Ticket:
 
 
 FILTER_PARAMS = frozenset(TicketFilter.base_filters)
-FREE_TEXT_PARAMS = frozenset({"q", "member", "assignee"})
+# May be sent empty: free text, and `ordering` (an empty list: the default order).
+FREE_TEXT_PARAMS = frozenset({"q", "member", "assignee", "ordering"})
 
 
 class TicketCreateInput(serializers.Serializer):

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from okbnet_portal.moments import MOMENT_SCHEMA, check_moment
 
 from . import selectors
 from .models import Ticket
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false`, as the schema's boolean says; anything else is a field error, not "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 @extend_schema_field(MOMENT_SCHEMA)
@@ -29,7 +51,7 @@ class TicketFilter(django_filters.FilterSet):
         help_text="A ticket number, member number, connection user name or e-mail (exact), or part of the "
         "subject, the member's name or kana.",
     )
-    open = django_filters.BooleanFilter(method="filter_open", help_text="`true`: tickets not resolved or closed.")
+    open = BooleanFilter(method="filter_open", help_text="`true`: tickets not resolved or closed.")
     status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, help_text="Repeat for several.")
     category = django_filters.MultipleChoiceFilter(choices=Ticket.Category.choices, help_text="Repeat for several.")
     member = django_filters.CharFilter(field_name="member__member_number", max_length=20, help_text="Member number.")
@@ -37,8 +59,8 @@ class TicketFilter(django_filters.FilterSet):
         method="filter_assignee", max_length=150, help_text="A staff user name, or `none` for unassigned tickets."
     )
     priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices, help_text="Repeat for several.")
-    needs_attention = django_filters.BooleanFilter()
-    awaiting_staff = django_filters.BooleanFilter(help_text="`true`: the member wrote last and waits for staff.")
+    needs_attention = BooleanFilter()
+    awaiting_staff = BooleanFilter(help_text="`true`: the member wrote last and waits for staff.")
     # One filter per bound, each held to the accepted range (okbnet_portal.moments): an offset
     # PostgreSQL refuses, or a year before 1900, is a field error on that parameter.
     created_after = MomentFilter(
