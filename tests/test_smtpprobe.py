@@ -16,6 +16,7 @@ from mailsettings import op25b, services, smtpprobe
 from mailsettings.models import SubmissionProbe
 
 from .dns_zones import PROBE_HOSTS
+from .waiting import run_queued_provider_checks
 from .smtp_servers import Certificates, ChangingDns, SilentServer, SmtpServer, free_port_on
 
 BASE = {"ip_type": "dynamic", "sending_via": "other_provider", "port": 25}
@@ -71,16 +72,6 @@ def _no_secrets_sent(peers) -> None:
     for name, server in peers.items():
         if isinstance(server, SmtpServer):
             assert server.forbidden() == [], f"{name} received {server.forbidden()}"
-
-
-def _run_queued() -> None:
-    """Do what the worker does with everything queued (the worker tests use the real worker)."""
-    from mailsettings.models import DnsCheck
-
-    for check in DnsCheck.objects.filter(status=DnsCheck.Status.QUEUED):
-        services.dns_check_run(check_id=check.pk)
-    for probe in SubmissionProbe.objects.filter(status=SubmissionProbe.Status.QUEUED):
-        services.submission_probe_run(probe_id=probe.pk)
 
 
 def _verdict_with(support: str) -> dict:
@@ -330,7 +321,7 @@ def test_the_verdict_answers_at_once_and_the_probe_moves_it_from_r10_to_r8(probe
     data = {**BASE, "provider_host": "smtp.good.probe.test"}
     verdict, _facts = services.verdict_give(data, counted=False)
     assert (verdict["rule"], verdict["provider_submission_pending"]) == ("R10", True)
-    _run_queued()
+    run_queued_provider_checks()
     verdict, _facts = services.verdict_give(data, counted=False)
     assert (verdict["rule"], verdict["provider_submission_source"]) == ("R8", "probe")
     assert verdict["provider_submission_pending"] is False
@@ -341,7 +332,7 @@ def test_the_verdict_answers_at_once_and_the_probe_moves_it_from_r10_to_r8(probe
 def test_a_closed_server_moves_the_verdict_to_r11(probe_settings):
     data = {**BASE, "provider_host": "smtp.closed.probe.test"}
     services.verdict_give(data, counted=False)
-    _run_queued()
+    run_queued_provider_checks()
     verdict, _facts = services.verdict_give(data, counted=False)
     assert (verdict["rule"], verdict["provider_submission_source"]) == ("R11", "probe")
 
