@@ -219,3 +219,37 @@ class ChangingDns:
         self._stop.set()
         self._thread.join(2)
         self.sock.close()
+
+
+class SubmissionPeer:
+    """A provider's submission service as the probe expects it: STARTTLS + AUTH on 587's stand-in
+    port and implicit TLS + AUTH on 465's, on one loopback address, with a CA the probe trusts.
+    `apply(settings)` points the probe at it (ports, CA, short timeouts)."""
+
+    def __init__(self, address: str, directory: Path, names: list[str]):
+        self.certs = Certificates(directory, names)
+        self.ports = free_port_on(address), None
+        while self.ports[1] in (None, self.ports[0]):
+            self.ports = self.ports[0], free_port_on(address)
+        self.servers = [
+            SmtpServer(address, self.ports[0], tls="starttls", auth=True, cert=self.certs.server),
+            SmtpServer(address, self.ports[1], tls="implicit", auth=True, cert=self.certs.server),
+        ]
+
+    def apply(self, settings) -> None:
+        settings.OKBNET_SMTP_PROBE_PORTS = f"587={self.ports[0]},465={self.ports[1]}"
+        settings.OKBNET_SMTP_PROBE_CAFILE = self.certs.ca
+        settings.OKBNET_SMTP_PROBE_CONNECT_TIMEOUT = 2.0
+        settings.OKBNET_SMTP_PROBE_TIMEOUT = 5.0
+
+    def forbidden(self) -> list[str]:
+        return [c for server in self.servers for c in server.forbidden()]
+
+    def __enter__(self) -> SubmissionPeer:
+        for server in self.servers:
+            server.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for server in self.servers:
+            server.__exit__(*exc)
