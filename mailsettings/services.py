@@ -286,6 +286,33 @@ def submission_probe_host(host: str) -> smtpprobe.ProbeResult:
     return smtpprobe.probe(host, address=address)
 
 
+def catalogue_check() -> list[dict[str, Any]]:
+    """Probe every catalogue entry's outgoing host and compare with what the catalogue says.
+
+    Each row: {"name", "host", "listed", "probed", "status"}: "matches", "differs" (the probe
+    gave a clear, different answer: review the entry) or "unchecked" (no clear answer; "reason").
+    """
+    rows = []
+    for entry in providers.CATALOGUE:
+        result = submission_probe_host(entry.host)
+        if result.support == op25b.ProviderSubmission.UNKNOWN:
+            status = "unchecked"
+        else:
+            status = "matches" if result.support == entry.submission else "differs"
+        reasons = [result.error] if result.error else [f"{p.port}:{p.error}" for p in result.ports if p.error]
+        rows.append(
+            {
+                "name": entry.name,
+                "host": entry.host,
+                "listed": entry.submission,
+                "probed": result.support,
+                "status": status,
+                "reason": ",".join(r for r in reasons if r),
+            }
+        )
+    return rows
+
+
 def submission_probe_run(*, probe_id: int) -> SubmissionProbe | None:
     """Claim a queued (or stale running) probe, probe, store the result. Safe to run twice."""
     now = timezone.now()

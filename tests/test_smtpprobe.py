@@ -26,7 +26,8 @@ CONNECT, WHOLE = 1.0, 3.0  # the tests' timeouts (production: 5 s and 15 s)
 @pytest.fixture(scope="module")
 def peers(tmp_path_factory):
     """Every SMTP peer of PROBE_HOSTS, started once for the module."""
-    names = [n for n in PROBE_HOSTS if n != "smtp.private.probe.test"]
+    # Two catalogue hosts too: the catalogue check's own DNS points them at these peers.
+    names = [n for n in PROBE_HOSTS if n != "smtp.private.probe.test"] + ["smtp.gmail.com", "smtp.mail.yahoo.co.jp"]
     certs = Certificates(tmp_path_factory.mktemp("certs"), names)
     addresses = sorted(set(PROBE_HOSTS.values()) | {"127.0.0.19"})
     p587, p465 = free_port_on(*addresses), None
@@ -379,3 +380,37 @@ def test_the_api_answers_at_once_without_wait(probe_settings, api):
 def test_wait_must_be_true_or_false(api):
     response = api.post("/api/v1/op25b/verdict/", {**BASE, "wait": "yes"}, format="json")
     assert response.status_code == 400 and "wait" in response.json()
+
+
+# --------------------------------------------------------------------------- the catalogue, checked
+
+
+@pytest.mark.django_db
+def test_the_catalogue_check_reports_the_entries_that_no_longer_match(probe_settings, peers):
+    """A DNS server of its own answers for two catalogue hosts with loopback peers: Gmail's offers
+    what the catalogue says, Yahoo!'s now offers no AUTH; the others do not resolve here."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from mailsettings import providers
+
+    from .nsd import NSD, NsdServer
+
+    assert NSD is not None
+    zones = {"gmail.com": "smtp A 127.0.0.11", "mail.yahoo.co.jp": "smtp A 127.0.0.13"}
+    out = StringIO()
+    with NsdServer(zones) as catalogue_dns:
+        probe_settings.OKBNET_DNS_NAMESERVERS = [catalogue_dns.address]
+        with pytest.raises(CommandError, match="Yahoo! JAPAN"):
+            call_command("check_provider_catalogue", stdout=out)
+    lines = {line.split()[1] if not line.startswith(str(len(providers.CATALOGUE))) else "total": line
+             for line in out.getvalue().splitlines()}  # fmt: skip
+    assert lines["Gmail"].startswith("matches")
+    assert lines["Yahoo!"].startswith("differs") and "listed=465 probed=none" in lines["Yahoo!"]
+    assert all(lines[p.name.split()[0]].startswith("unchecked") for p in providers.CATALOGUE[2:])
+    assert (
+        lines["total"]
+        == f"{len(providers.CATALOGUE)} entries: 1 match, 1 differ, {len(providers.CATALOGUE) - 2} unchecked"
+    )
+    _no_secrets_sent(peers)
