@@ -16,8 +16,8 @@ from mailsettings import op25b, services, smtpprobe
 from mailsettings.models import SubmissionProbe
 
 from .dns_zones import PROBE_HOSTS
-from .waiting import run_queued_provider_checks
 from .smtp_servers import Certificates, ChangingDns, SilentServer, SmtpServer, free_port_on
+from .waiting import run_queued_provider_checks
 
 BASE = {"ip_type": "dynamic", "sending_via": "other_provider", "port": 25}
 CONNECT, WHOLE = 1.0, 3.0  # the tests' timeouts (production: 5 s and 15 s)
@@ -414,3 +414,33 @@ def test_the_catalogue_check_reports_the_entries_that_no_longer_match(probe_sett
         == f"{len(providers.CATALOGUE)} entries: 1 match, 1 differ, {len(providers.CATALOGUE) - 2} unchecked"
     )
     _no_secrets_sent(peers)
+
+
+# --------------------------------------------------------------------------- Debian's Postfix
+
+
+@pytest.fixture
+def postfix(peers, probe_settings):
+    from .components import require
+    from .postfix_peer import PostfixSubmission, available
+
+    require(available(), "postfix and dovecot-core (Debian packages)")
+    with PostfixSubmission("127.0.0.17", peers["ports"][0], peers["certs"].server, "smtp.postfix.probe.test") as pf:
+        yield pf
+
+
+@pytest.mark.django_db
+def test_postfix_as_a_provider_s_submission_service_gives_r8(postfix):
+    before = len(postfix.sessions())
+    result, _ = _probe("smtp.postfix.probe.test")
+    by_port = {p.port: p for p in result.ports}
+    assert by_port[587].starttls is True and by_port[587].certificate_valid is True
+    assert by_port[587].greeting.startswith("smtp.postfix.probe.test ESMTP")
+    assert set(by_port[587].auth_mechanisms) == {"LOGIN", "PLAIN"}  # Dovecot's, offered after TLS
+    assert by_port[465].error == smtpprobe.CONNECTION_REFUSED
+    assert result.support == "587"
+    assert _verdict_with(result.support)["rule"] == "R8"
+    deadline = time.monotonic() + 10
+    while len(postfix.sessions()) == before and time.monotonic() < deadline:
+        time.sleep(0.1)  # postlogd writes the line a moment after the session ends
+    assert postfix.sessions()[before:] == ["ehlo=2 starttls=1 quit=1 commands=4"]  # no AUTH, MAIL, RCPT, DATA
