@@ -89,7 +89,8 @@ class SmtpServer:
 
         class Recording(SMTP):
             def connection_made(self, transport):
-                server.connections += 1
+                if self._tls_protocol is None:  # STARTTLS calls this again on the same connection
+                    server.connections += 1
                 super().connection_made(transport)
 
         for name in ("EHLO", "HELO", "STARTTLS", "QUIT", "NOOP", "RSET", *FORBIDDEN):
