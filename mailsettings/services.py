@@ -105,12 +105,14 @@ def provider_domains(*, domain: str = "", host: str = "") -> list[str]:
     return result
 
 
-def _known(model, **lookup) -> tuple[Any, bool]:
-    """(the latest finished row, whether one is queued or running) in one query."""
+def _known(model, stale: timedelta, **lookup) -> tuple[Any, bool, bool]:
+    """(the latest finished row, whether one is queued or running, whether that one lost its
+    worker) in one query."""
     rows = list(model.objects.filter(**lookup)[:2])
-    pending = bool(rows) and rows[0].status in model.OPEN
+    open_row = rows[0] if rows and rows[0].status in model.OPEN else None
     done = next((row for row in rows if row.status == model.Status.DONE), None)
-    return done, pending
+    lost = open_row is not None and (open_row.started_at or open_row.requested_at) < timezone.now() - stale
+    return done, open_row is not None, lost
 
 
 def _fresh(row) -> bool:
@@ -170,10 +172,10 @@ def provider_submission_lookup(
 
     found: dict[str, Any] | None = None
     for name in provider_domains(domain=domain, host=host):
-        check, open_ = _known(DnsCheck, domain=name, kind=DnsCheck.Kind.PROVIDER)
+        check, open_, lost = _known(DnsCheck, STALE_RUNNING, domain=name, kind=DnsCheck.Kind.PROVIDER)
         pending = pending or open_
-        if not open_ and not _fresh(check):
-            queue(dns_check_request, domain=name, kind=DnsCheck.Kind.PROVIDER)
+        if lost or (not open_ and not _fresh(check)):
+            queue(dns_check_request, domain=name, kind=DnsCheck.Kind.PROVIDER)  # re-queues a lost one
         result = check.result if check is not None else None
         if result is None:
             continue
@@ -189,9 +191,9 @@ def provider_submission_lookup(
     latest_probe = None
     subject = provider_probe_subject(domain=domain, host=host)
     if found is None and subject is not None:
-        latest_probe, open_ = _known(SubmissionProbe, name=subject[0], kind=subject[1])
+        latest_probe, open_, lost = _known(SubmissionProbe, STALE_PROBE, name=subject[0], kind=subject[1])
         pending = pending or open_
-        if not open_ and not _fresh(latest_probe):
+        if lost or (not open_ and not _fresh(latest_probe)):
             queue(submission_probe_request, name=subject[0], kind=subject[1])
         if latest_probe is not None and latest_probe.support != op25b.ProviderSubmission.UNKNOWN:
             found = {"support": latest_probe.support, "source": "probe", "host": latest_probe.host, "domain": ""}

@@ -444,3 +444,19 @@ def test_postfix_as_a_provider_s_submission_service_gives_r8(postfix):
     while len(postfix.sessions()) == before and time.monotonic() < deadline:
         time.sleep(0.1)  # postlogd writes the line a moment after the session ends
     assert postfix.sessions()[before:] == ["ehlo=2 starttls=1 quit=1 commands=4"]  # no AUTH, MAIL, RCPT, DATA
+
+
+@pytest.mark.django_db
+def test_a_probe_whose_task_was_lost_is_queued_again(probe_settings, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    lost = SubmissionProbe.objects.create(name="smtp.good.probe.test", kind=SubmissionProbe.Kind.HOST)
+    SubmissionProbe.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        verdict, _facts = services.verdict_give({**BASE, "provider_host": "smtp.good.probe.test"}, counted=False)
+    assert verdict["provider_submission_pending"] is True
+    assert len(callbacks) >= 2  # the provider domain's DNS check, and the lost probe again
+    assert SubmissionProbe.objects.count() == 1
+    assert services.submission_probe_run(probe_id=lost.pk).support == "both"
