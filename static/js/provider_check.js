@@ -12,6 +12,7 @@
         var main = document.getElementById("main");
         if (fresh && main) {
           main.innerHTML = fresh.innerHTML;
+          document.dispatchEvent(new Event("okbnet:updated"));
           setTimeout(poll, 2000);  // a second look-up (e.g. the probe after DNS) may still run
         }
       });

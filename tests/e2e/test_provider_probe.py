@@ -37,4 +37,6 @@ def test_an_unknown_provider_answers_at_once_then_turns_to_r8_when_the_probe_fin
     assert not any(code in text for code in ("R8", "R10", "no_auth", "starttls=", "timeout"))  # no codes
     assert page.locator("dl.settings code.host").first.inner_text() == "smtp.e2e.probe.test"
     assert provider.forbidden() == []
+    # The copy buttons of the new answer work (copy_values.js bound them after the update).
+    assert page.locator("[data-copy][data-copy-bound]").count() == page.locator("[data-copy]").count()
     assert axe_check(page) == []
