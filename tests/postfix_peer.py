@@ -95,12 +95,19 @@ class PostfixSubmission:
                     sock.settimeout(2)
                     if sock.recv(100).startswith(b"220"):
                         sock.sendall(b"QUIT\r\n")
-                        return
+                        sock.recv(100)
+                        break
             except OSError:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"postfix did not answer: {self.log()}")
             time.sleep(0.2)
+        # postlogd writes a session's line a moment after it ends: wait for this one, so that
+        # the sessions a test counts are its own.
+        while not self.sessions():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"postfix logged no session: {self.log()}")
+            time.sleep(0.1)
 
     def log(self) -> str:
         path = self.dir / "postfix.log" if self.dir else None
