@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import domains
-from .models import DnsCheck, MailSetup, OwnDomain
+from .models import DnsCheck, MailSetup, OwnDomain, SubmissionProbe
 
 
 class OwnDomainForm(forms.ModelForm):
@@ -56,3 +56,19 @@ class OwnDomainAdmin(admin.ModelAdmin):
     search_fields = ("domain", "member__member_number", "member__name")
     list_select_related = ("member",)
     raw_id_fields = ("member",)
+
+
+@admin.register(SubmissionProbe)
+class SubmissionProbeAdmin(admin.ModelAdmin):
+    """Read-only: probes are written by services.submission_probe_run() only."""
+
+    list_display = ("name", "kind", "status", "host", "address", "support", "checked_at", "expires_at")
+    list_filter = ("kind", "status", "support")
+    search_fields = ("name", "host")
+    date_hierarchy = "requested_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

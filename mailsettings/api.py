@@ -63,6 +63,14 @@ class VerdictInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Optional: the member's mail program (picks the per-program guide on the pages).",
     )
+    wait = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "true: when the provider's DNS check or submission probe is running, wait for it up to "
+            "3 seconds before answering. false (default): answer at once with what is known."
+        ),
+    )
 
 
 class ServerSettingsSerializer(serializers.Serializer):
@@ -87,7 +95,20 @@ class VerdictSerializer(serializers.Serializer):
     settings = ServerSettingsSerializer(allow_null=True)
     alternatives = ServerSettingsSerializer(many=True)
     provider_submission = serializers.ChoiceField(choices=op25b.ProviderSubmission.choices)
-    provider_submission_source = serializers.ChoiceField(choices=["member", "dns", "catalogue"], allow_null=True)
+    provider_submission_source = serializers.ChoiceField(
+        choices=op25b.SOURCES,
+        allow_null=True,
+        help_text=(
+            "Where provider_submission came from: the member, the provider's DNS (SRV records), "
+            "OKBNET's catalogue, or the submission probe. null: nothing is known (yet)."
+        ),
+    )
+    provider_submission_pending = serializers.BooleanField(
+        help_text=(
+            "A DNS check or submission probe of the provider is running: ask again in a few seconds "
+            '(or send "wait": true) for a verdict that may change (R10 to R8, R9 or R11).'
+        )
+    )
 
 
 _GATEWAY = {"host": "gw.okbnet.ne.jp", "auth": True, "username": "taro@okbnet.ne.jp"}
@@ -104,6 +125,7 @@ VERDICT_EXAMPLE = {
     "alternatives": [{**_GATEWAY, "port": 465, "security": "ssl"}],
     "provider_submission": "none",
     "provider_submission_source": "member",
+    "provider_submission_pending": False,
 }
 
 
@@ -116,7 +138,11 @@ class VerdictView(APIView):
         summary="OP25B verdict for a mail setup",
         description=(
             "Runs the quick-reference table (対象者早見表) on the inputs and returns the verdict, "
-            "the settings to type and the steps, in the request's language (`Accept-Language`)."
+            "the settings to type and the steps, in the request's language (`Accept-Language`). "
+            "When provider_submission is unknown, what is already known about the provider is used "
+            "(its DNS, the catalogue, the submission probe); look-ups not yet made are started in a "
+            'worker and `provider_submission_pending` is true. With `"wait": true` the answer waits '
+            "for them up to 3 seconds."
         ),
         request=VerdictInputSerializer,
         responses={200: VerdictSerializer, **error_responses(*WRITE_ERRORS)},
@@ -143,5 +169,14 @@ class VerdictView(APIView):
         if port is not None and (isinstance(port, bool) or not isinstance(port, int)):
             # JSON is typed: the port is a number or null (the form's "587" and "unknown" are the form's).
             raise InvalidInput({"port": [str(_("Choose 25, 465, 587 or null (unknown)."))]})
-        verdict, _facts = services.verdict_give(request.data, counted=True)
+        data = dict(request.data)
+        wait = data.pop("wait", False)
+        if not isinstance(wait, bool):
+            raise InvalidInput({"wait": [str(_("Send true or false."))]})
+        verdict, _facts = services.verdict_give(
+            data,
+            counted=True,
+            client=request.META.get("REMOTE_ADDR", ""),
+            wait=services.PROVIDER_WAIT_MAX if wait else 0.0,
+        )
         return Response(verdict)

@@ -41,7 +41,7 @@ def setup_detail(request, setup_id: int):
     member = member_for_user(request.user)
     setup = get_mail_setup_for_member(member, setup_id)
     inputs = services.setup_inputs(setup)
-    verdict, provider_facts = services.verdict_give(inputs, counted=False)
+    verdict, provider_facts = services.verdict_give(inputs, counted=False, client=request.META.get("REMOTE_ADDR", ""))
     verdict = guides.for_member(verdict, inputs, member)
     own_domain = selectors.own_domain_of(inputs.okbnet_address)
     context = {
@@ -52,8 +52,7 @@ def setup_detail(request, setup_id: int):
         "guides": guides.render_guides(guides.guide_settings(inputs, verdict), setup.mail_program),
         "table": op25b.TABLE,
         # The DNS facts behind the advice, as on /check/.
-        "provider_facts": provider_facts,
-        "provider_source_text": selectors.provider_source_text(verdict["provider_submission_source"]),
+        "provider": selectors.provider_check(inputs, verdict, provider_facts),
         "dns": selectors.dns_facts(domain=own_domain, kind=DnsCheck.Kind.OWN_DOMAIN) if own_domain else None,
     }
     return render(request, "mailsettings/setup_detail.html", context)

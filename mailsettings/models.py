@@ -138,3 +138,50 @@ class OwnDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class SubmissionProbe(models.Model):
+    """One submission probe (DESIGN §7b): queued by a service, run by a worker, kept as history
+    like the DNS checks. `name` is what the member gave: the provider's outgoing host, or its mail
+    domain (then the worker tries smtp.<domain> and mail.<domain>, as Thunderbird guesses)."""
+
+    class Kind(models.TextChoices):
+        HOST = "host", _("Outgoing server")
+        DOMAIN = "domain", _("Mail domain")
+
+    Status = DnsCheck.Status
+    OPEN = DnsCheck.OPEN
+    TRANSITIONS = DnsCheck.TRANSITIONS
+
+    name = models.CharField(_("name"), max_length=253, help_text=_("In A-label (ASCII) form."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    host = models.CharField(_("probed server"), max_length=253, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    support = models.CharField(
+        _("submission ports"),
+        max_length=10,
+        choices=op25b.ProviderSubmission.choices,
+        default=op25b.ProviderSubmission.UNKNOWN,
+    )
+    result = models.JSONField(_("result"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission probe")
+        verbose_name_plural = _("submission probes")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["name", "kind", "-requested_at"], name="probe_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "kind"],
+                condition=Q(status__in=["queued", "running"]),
+                name="probe_one_open_per_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} ({self.status})"

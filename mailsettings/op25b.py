@@ -51,6 +51,9 @@ class Security(models.TextChoices):
 
 
 PORTS = (25, 465, 587)
+# Where a verdict's provider_submission came from (DESIGN §7 provider_submission_source): the member,
+# the provider's SRV records, OKBNET's catalogue, or the submission probe (DESIGN §7b).
+SOURCES = ("member", "dns", "catalogue", "probe")
 SUBMISSION_PORTS = frozenset({465, 587})
 SENDERS_NEEDING_PORT = frozenset({SendingVia.OKBNET, SendingVia.OTHER_PROVIDER, SendingVia.OWN_SERVER})
 _email_validator = EmailValidator()
@@ -69,7 +72,7 @@ class Inputs:
     okbnet_address: str = ""
     provider_host: str = ""
     provider_domain: str = ""
-    # Where provider_submission came from: "member", "dns", "catalogue" or None.
+    # Where provider_submission came from: one of SOURCES, or None.
     provider_submission_source: str | None = None
     # The member's mail program (models.MailProgram value, or ""): picks the guide, never the verdict.
     mail_client: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Member
 
-from . import dnscheck, domains, op25b
+from . import dnscheck, domains, op25b, smtpprobe
 from .models import DnsCheck, MailSetup
 from .services import HISTORY_KEEP, mail_setup_verdict
 
@@ -87,13 +88,81 @@ def member_dns_facts(member) -> list[dict[str, Any]]:
     return facts
 
 
-def provider_source_text(source: str | None) -> str:
+def provider_source_text(source: str | None, *, pending: bool = False) -> str:
     """Where the verdict's provider_submission came from, in words."""
+    if not source and pending:
+        return _("Not known yet: we are checking your provider now.")
     return {
         "member": _("You told us."),
         "dns": _("Found in your provider's DNS (SRV records, RFC 6186/8314)."),
         "catalogue": _("From OKBNET's list of common providers."),
+        "probe": _("We tried your provider's outgoing server for you."),
     }.get(source or "", _("Not found: neither your provider's DNS nor our list of providers says."))
+
+
+def provider_check(inputs: op25b.Inputs, verdict: dict[str, Any], facts: dict[str, Any] | None) -> dict[str, Any]:
+    """What the pages show about the provider: the source in words, whether a check is running
+    (the page then polls `poll_query` and updates itself), and the latest probe in words."""
+    pending = bool(facts and facts["pending"])
+    probe = facts.get("probe") if facts else None
+    query = urlencode({"domain": inputs.provider_domain, "host": inputs.provider_host})
+    return {
+        "shown": bool(verdict.get("provider_submission_source") or facts),
+        "source": verdict.get("provider_submission_source") or "",
+        "source_text": provider_source_text(verdict.get("provider_submission_source"), pending=pending),
+        "pending": pending,
+        "limited": bool(facts and facts["limited"]),
+        "poll_query": query,
+        "domain": facts["domain"] if facts else "",
+        "probe": probe_in_words(probe) if probe is not None and probe.result else None,
+    }
+
+
+def probe_in_words(probe) -> dict[str, Any]:
+    """A stored submission probe as lines a member can read (no codes)."""
+    result = probe.result
+    host = dnscheck.to_unicode(result.get("host") or probe.name)
+    problem = {
+        smtpprobe.NOT_RESOLVED: lambda: _("The server %(host)s was not found in DNS.") % {"host": host},
+        smtpprobe.ADDRESS_REFUSED: lambda: (
+            _("The server %(host)s points to a private or reserved network address, so we did not try it.")
+            % {"host": host}
+        ),
+        smtpprobe.RATE_LIMITED: lambda: _("This server was tried many times recently. We will try it again later."),
+    }.get(result.get("error") or "")
+    return {
+        "host": host,
+        "checked_at": probe.checked_at,
+        "problem": problem() if problem else "",
+        "ports": [
+            {"port": p["port"], "ok": p["outcome"] == smtpprobe.OK, "text": _port_in_words(p)}
+            for p in result.get("ports", [])
+        ],
+    }
+
+
+def _port_in_words(port: dict[str, Any]) -> str:
+    values = {"port": port["port"], "version": port.get("tls_version") or ""}
+    if port["outcome"] == smtpprobe.OK:
+        return (
+            _("Port %(port)s: answers, with encryption (%(version)s) and log-in (SMTP AUTH). You can send through it.")
+            % values
+        )
+    return {
+        smtpprobe.CONNECTION_REFUSED: lambda: _("Port %(port)s: the server does not accept connections."),
+        smtpprobe.TIMEOUT: lambda: _("Port %(port)s: no answer in time."),
+        smtpprobe.UNREACHABLE: lambda: _("Port %(port)s: the server could not be reached."),
+        smtpprobe.NOT_SMTP: lambda: _("Port %(port)s: the server did not answer as a mail server does."),
+        smtpprobe.NO_STARTTLS: lambda: _("Port %(port)s: the server offers no encryption (STARTTLS)."),
+        smtpprobe.NO_AUTH: lambda: _(
+            "Port %(port)s: the server does not offer log-in (SMTP AUTH), so it cannot be used to send."
+        ),
+        smtpprobe.TLS_FAILED: lambda: _("Port %(port)s: the encrypted connection failed."),
+        smtpprobe.CERTIFICATE_INVALID: lambda: _(
+            "Port %(port)s: the server's certificate is not valid for its name, or has expired. "
+            "Mail programs warn about it or refuse it."
+        ),
+    }.get(port.get("error") or "", lambda: _("Port %(port)s: could not be checked."))() % values
 
 
 # --------------------------------------------------------------------------- results in words

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,15 +18,15 @@ from okbnet_portal.enqueue import enqueue_on_commit
 from okbnet_portal.errors import InvalidInput
 from okbnet_portal.states import transition
 
-from . import dnscheck, domains, op25b, providers, stats
-from .models import DnsCheck, MailSetup
-from .tasks import run_dns_check
+from . import dnscheck, domains, op25b, providers, smtpprobe, stats
+from .models import DnsCheck, MailSetup, SubmissionProbe
+from .tasks import run_dns_check, run_submission_probe
 
 if TYPE_CHECKING:
     from accounts.models import Member
 
-PROVIDER_DNS_BUDGET = 3.0  # seconds for all DNS questions of one verdict (DESIGN §7)
-_CACHE_MIN, _CACHE_MAX, _CACHE_ERROR = 30, 3600, 60
+PROVIDER_WAIT_MAX = 3.0  # the API's "wait": at most this long for a DNS check or probe (DESIGN §6)
+STALE_PROBE = timedelta(minutes=2)  # a running probe older than this lost its worker
 
 
 def clean_inputs(data: dict[str, Any]) -> op25b.Inputs:
@@ -47,21 +48,30 @@ def setup_inputs(setup: MailSetup) -> op25b.Inputs:
 
 
 def verdict_give(
-    inputs: op25b.Inputs | Mapping[str, Any], *, counted: bool
+    inputs: op25b.Inputs | Mapping[str, Any], *, counted: bool, client: str = "", wait: float = 0.0
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The one entry point to a verdict: the verdict object of DESIGN §7, and what DNS or the
-    catalogue said about the provider (None: not asked).
+    """The one entry point to a verdict: the verdict object of DESIGN §7, and what is known about
+    the provider (None: not asked).
 
     `inputs` are validated `Inputs` or raw data (API body), which is validated first (raises
     InvalidInput with field errors). When the member does not know whether their provider
-    accepts 587/465 and the answer would change the verdict, the provider's DNS (RFC 6186 SRV)
-    and then the catalogue are asked. `counted`: a verdict someone asked for (the API and
-    /check/) goes into the staff dashboard's statistics; re-showing a saved setup does not.
+    accepts 587/465 and the answer would change the verdict, what is already known is used: the
+    provider's DNS (RFC 6186 SRV), the catalogue, the submission probe. Nothing here waits on the
+    outside world: missing look-ups are queued for a worker (`client`: the asking address, for
+    the per-client limit) and the verdict says `provider_submission_pending`. `wait` (seconds, at
+    most PROVIDER_WAIT_MAX, the API's `"wait": true`) polls the stored results that long.
+    `counted`: a verdict someone asked for (the API and /check/) goes into the staff dashboard's
+    statistics; re-showing a saved setup does not.
     """
     if not isinstance(inputs, op25b.Inputs):
         inputs = clean_inputs(inputs)
-    inputs, facts = provider_inputs(inputs)
-    verdict = op25b.decide(inputs)
+    resolved, facts = provider_inputs(inputs, client=client)
+    deadline = time.monotonic() + min(wait, PROVIDER_WAIT_MAX)
+    while facts and facts["pending"] and time.monotonic() < deadline:
+        time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        resolved, facts = provider_inputs(inputs, client=client, start=False)
+    verdict = op25b.decide(resolved)
+    verdict["provider_submission_pending"] = bool(facts and facts["pending"])
     if counted:
         stats.verdict_record(verdict["verdict"])
     return verdict, facts
@@ -95,32 +105,107 @@ def provider_domains(*, domain: str = "", host: str = "") -> list[str]:
     return result
 
 
-def provider_submission_lookup(*, domain: str = "", host: str = "") -> dict[str, Any]:
-    """What DNS, then the catalogue, say about a provider's submission ports (cached by TTL).
+def _known(model, stale: timedelta, **lookup) -> tuple[Any, bool, bool]:
+    """(the latest finished row, whether one is queued or running, whether that one lost its
+    worker) in one query."""
+    rows = list(model.objects.filter(**lookup)[:2])
+    open_row = rows[0] if rows and rows[0].status in model.OPEN else None
+    done = next((row for row in rows if row.status == model.Status.DONE), None)
+    lost = open_row is not None and (open_row.started_at or open_row.requested_at) < timezone.now() - stale
+    return done, open_row is not None, lost
 
-    Returns {"support", "source" ("dns", "catalogue" or None), "host", "domain", "error"}.
+
+def _fresh(row) -> bool:
+    return row is not None and row.expires_at is not None and row.expires_at > timezone.now()
+
+
+def _client_may_start(client: str) -> bool:
+    """One client address starts at most OKBNET_PROVIDER_CHECKS_PER_CLIENT_HOUR provider look-ups
+    an hour (a look-up someone else already started, or a stored answer, costs nothing)."""
+    if not client:
+        return True  # a worker or a management command
+    return _count_within(f"okbnet:provider-checks:{client}", settings.OKBNET_PROVIDER_CHECKS_PER_CLIENT_HOUR)
+
+
+def _count_within(key: str, limit: int) -> bool:
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
+        count = 1
+    return count <= limit
+
+
+def provider_probe_subject(*, domain: str = "", host: str = "") -> tuple[str, str] | None:
+    """What the probe is asked about: the outgoing host when given, else the mail domain."""
+    for name, kind in ((host, SubmissionProbe.Kind.HOST), (domain, SubmissionProbe.Kind.DOMAIN)):
+        ascii_name = _ascii_or_empty(name)
+        if ascii_name:
+            return ascii_name, kind
+    return None
+
+
+def provider_submission_lookup(
+    *, domain: str = "", host: str = "", client: str = "", start: bool = True
+) -> dict[str, Any]:
+    """What is known now about a provider's submission ports, from stored results only: the
+    SRV records (stored DNS checks), then the catalogue, then the submission probe. Look-ups that
+    are missing or out of date are queued for a worker (`start`), within the client's limit.
+
+    Returns {"support", "source" ("dns", "catalogue", "probe" or None), "host", "domain", "error",
+    "pending" (a look-up is on its way), "limited" (the client's limit stopped one), "probe"
+    (the latest probe, or None)}.
     """
-    session = dnscheck.Session(dnscheck.make_resolver(), budget=PROVIDER_DNS_BUDGET)
+    pending = limited = False
     error = None
+
+    def queue(request, **kwargs) -> None:
+        nonlocal pending, limited
+        if not start:
+            return
+        if not _client_may_start(client):
+            limited = True
+            return
+        request(**kwargs)
+        pending = True
+
+    found: dict[str, Any] | None = None
     for name in provider_domains(domain=domain, host=host):
-        key = f"okbnet:dns:submission:{name}"
-        found = cache.get(key)
-        if found is None:
-            result = dnscheck.submission_support(name, session=session)
-            found = result.to_dict()
-            if result.error in (dnscheck.TIMEOUT, dnscheck.SERVFAIL):
-                timeout = _CACHE_ERROR
-            else:
-                timeout = min(max(result.ttl or _CACHE_MIN, _CACHE_MIN), _CACHE_MAX)
-            cache.set(key, found, timeout)
-        if found["support"] != op25b.ProviderSubmission.UNKNOWN:
-            return {"support": found["support"], "source": "dns", "host": found["host"], "domain": name, "error": None}
-        if found["error"] not in (dnscheck.NXDOMAIN, dnscheck.NODATA):
-            error = error or found["error"]
-    entry = providers.find(domain=_ascii_or_empty(domain), host=_ascii_or_empty(host))
-    if entry is not None:
-        return {"support": entry.submission, "source": "catalogue", "host": entry.host, "domain": "", "error": None}
-    return {"support": op25b.ProviderSubmission.UNKNOWN, "source": None, "host": "", "domain": "", "error": error}
+        check, open_, lost = _known(DnsCheck, STALE_RUNNING, domain=name, kind=DnsCheck.Kind.PROVIDER)
+        pending = pending or open_
+        if lost or (not open_ and not _fresh(check)):
+            queue(dns_check_request, domain=name, kind=DnsCheck.Kind.PROVIDER)  # re-queues a lost one
+        result = check.result if check is not None else None
+        if result is None:
+            continue
+        if result["support"] != op25b.ProviderSubmission.UNKNOWN:
+            found = {"support": result["support"], "source": "dns", "host": result["host"], "domain": name}
+            break
+        if result["error"] not in (dnscheck.NXDOMAIN, dnscheck.NODATA):
+            error = error or result["error"]
+    if found is None:
+        entry = providers.find(domain=_ascii_or_empty(domain), host=_ascii_or_empty(host))
+        if entry is not None:
+            found = {"support": entry.submission, "source": "catalogue", "host": entry.host, "domain": ""}
+    latest_probe = None
+    subject = provider_probe_subject(domain=domain, host=host)
+    if found is None and subject is not None:
+        latest_probe, open_, lost = _known(SubmissionProbe, STALE_PROBE, name=subject[0], kind=subject[1])
+        pending = pending or open_
+        if lost or (not open_ and not _fresh(latest_probe)):
+            queue(submission_probe_request, name=subject[0], kind=subject[1])
+        if latest_probe is not None and latest_probe.support != op25b.ProviderSubmission.UNKNOWN:
+            found = {"support": latest_probe.support, "source": "probe", "host": latest_probe.host, "domain": ""}
+    if found is None:
+        found = {"support": op25b.ProviderSubmission.UNKNOWN, "source": None, "host": "", "domain": ""}
+    return {
+        **found,
+        "error": None if found["source"] else error,
+        "pending": pending,
+        "limited": limited,
+        "probe": latest_probe,
+    }
 
 
 def _ascii_or_empty(name: str) -> str:
@@ -131,11 +216,15 @@ def _ascii_or_empty(name: str) -> str:
         return ""
 
 
-def provider_inputs(inputs: op25b.Inputs) -> tuple[op25b.Inputs, dict[str, Any] | None]:
-    """The inputs with provider_submission filled from DNS or the catalogue when possible."""
+def provider_inputs(
+    inputs: op25b.Inputs, *, client: str = "", start: bool = True
+) -> tuple[op25b.Inputs, dict[str, Any] | None]:
+    """The inputs with provider_submission filled from what is known, when possible."""
     if not _needs_provider_support(inputs):
         return inputs, None
-    facts = provider_submission_lookup(domain=inputs.provider_domain, host=inputs.provider_host)
+    facts = provider_submission_lookup(
+        domain=inputs.provider_domain, host=inputs.provider_host, client=client, start=start
+    )
     if facts["source"] is None:
         return inputs, facts
     return (
@@ -147,6 +236,116 @@ def provider_inputs(inputs: op25b.Inputs) -> tuple[op25b.Inputs, dict[str, Any] 
         ),
         facts,
     )
+
+
+# --------------------------------------------------------------------------- submission probes
+
+
+def submission_probe_request(*, name: str, kind: str) -> SubmissionProbe:
+    """Queue a probe of a provider's host (or of the hosts its mail domain suggests), unless one
+    is queued or running, or a stored result is still valid. Safe against concurrent requests."""
+    if kind not in SubmissionProbe.Kind.values:
+        raise ValueError(kind)
+    name = dnscheck.to_ascii(name)
+    now = timezone.now()
+    with transaction.atomic():
+        open_probe = (
+            SubmissionProbe.objects.select_for_update()
+            .filter(name=name, kind=kind, status__in=SubmissionProbe.OPEN)
+            .first()
+        )
+        if open_probe is not None:
+            if (open_probe.started_at or open_probe.requested_at) < now - STALE_PROBE:
+                enqueue_on_commit(run_submission_probe, open_probe.pk)  # its task was lost: ask again
+            return open_probe
+        latest = SubmissionProbe.objects.filter(name=name, kind=kind, status=SubmissionProbe.Status.DONE).first()
+        if _fresh(latest):
+            return latest
+        try:
+            with transaction.atomic():
+                probe = SubmissionProbe.objects.create(name=name, kind=kind)
+        except IntegrityError:  # another request queued it a moment ago
+            return SubmissionProbe.objects.get(name=name, kind=kind, status__in=SubmissionProbe.OPEN)
+        enqueue_on_commit(run_submission_probe, probe.pk)
+    return probe
+
+
+def probe_hosts(*, name: str, kind: str) -> list[str]:
+    """The hosts a probe tries, in order: the given host, or smtp.<domain> then mail.<domain>."""
+    if kind == SubmissionProbe.Kind.HOST:
+        return [name]
+    return [f"smtp.{name}", f"mail.{name}"]
+
+
+def submission_probe_host(host: str) -> smtpprobe.ProbeResult:
+    """Probe one host now (a worker, or the catalogue check): resolve it once, keep to the
+    per-host limit, connect only to that one address."""
+    if not _count_within(f"okbnet:probe-host:{host}", settings.OKBNET_SMTP_PROBES_PER_HOST_HOUR):
+        result = smtpprobe.ProbeResult(host=host, error=smtpprobe.RATE_LIMITED)
+        smtpprobe.logger.info("smtp probe host=%s refused: rate limited", host)
+        return result
+    address = smtpprobe.resolve(host)
+    return smtpprobe.probe(host, address=address)
+
+
+def catalogue_check() -> list[dict[str, Any]]:
+    """Probe every catalogue entry's outgoing host and compare with what the catalogue says.
+
+    Each row: {"name", "host", "listed", "probed", "status"}: "matches", "differs" (the probe
+    gave a clear, different answer: review the entry) or "unchecked" (no clear answer; "reason").
+    """
+    rows = []
+    for entry in providers.CATALOGUE:
+        result = submission_probe_host(entry.host)
+        if result.support == op25b.ProviderSubmission.UNKNOWN:
+            status = "unchecked"
+        else:
+            status = "matches" if result.support == entry.submission else "differs"
+        reasons = [result.error] if result.error else [f"{p.port}:{p.error}" for p in result.ports if p.error]
+        rows.append(
+            {
+                "name": entry.name,
+                "host": entry.host,
+                "listed": entry.submission,
+                "probed": result.support,
+                "status": status,
+                "reason": ",".join(r for r in reasons if r),
+            }
+        )
+    return rows
+
+
+def submission_probe_run(*, probe_id: int) -> SubmissionProbe | None:
+    """Claim a queued (or stale running) probe, probe, store the result. Safe to run twice."""
+    now = timezone.now()
+    claimable = Q(status=SubmissionProbe.Status.QUEUED) | Q(
+        status=SubmissionProbe.Status.RUNNING, started_at__lt=now - STALE_PROBE
+    )
+    updated = SubmissionProbe.objects.filter(claimable, pk=probe_id).update(
+        status=SubmissionProbe.Status.RUNNING, started_at=now
+    )
+    if not updated:
+        return None
+    probe = SubmissionProbe.objects.get(pk=probe_id)
+    result = None
+    for host in probe_hosts(name=probe.name, kind=probe.kind):
+        result = submission_probe_host(host)
+        if result.error != smtpprobe.NOT_RESOLVED:
+            break  # the first guess that exists is the provider's server
+    with transaction.atomic():
+        probe = SubmissionProbe.objects.select_for_update().get(pk=probe_id)
+        transition(probe, to=SubmissionProbe.Status.DONE)
+        probe.result = result.to_dict()
+        probe.host, probe.address, probe.support = result.host, result.address or None, result.support
+        probe.checked_at = timezone.now()
+        lifetime = settings.OKBNET_SMTP_PROBE_TTL if result.definitive else settings.OKBNET_SMTP_PROBE_UNSURE_TTL
+        probe.expires_at = probe.checked_at + timedelta(seconds=lifetime)
+        probe.save(update_fields=["status", "result", "host", "address", "support", "checked_at", "expires_at"])
+        old = SubmissionProbe.objects.filter(
+            name=probe.name, kind=probe.kind, status=SubmissionProbe.Status.DONE
+        ).values_list("pk", flat=True)[HISTORY_KEEP:]
+        SubmissionProbe.objects.filter(pk__in=list(old)).delete()
+    return probe
 
 
 # --------------------------------------------------------------------------- stored DNS checks

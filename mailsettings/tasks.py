@@ -26,3 +26,20 @@ def check_okbnet_domain() -> None:
     from . import services
 
     services.own_domain_keep_checked(domain=settings.OKBNET_MAIL_DOMAIN)
+
+
+@shared_task(
+    name="mailsettings.run_submission_probe",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+    soft_time_limit=45,
+    time_limit=60,
+)
+def run_submission_probe(probe_id: int) -> None:
+    """Run one queued submission probe (DESIGN §7b). Idempotent: a probe that is not claimable
+    is left alone. The probe's own timeouts (15 s) end it long before the time limits."""
+    from . import services
+
+    services.submission_probe_run(probe_id=probe_id)

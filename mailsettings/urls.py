@@ -9,6 +9,7 @@ public_urls = [
     path("", views.home, name="home"),
     path("check/", views.check, name="check"),
     path("check/dns/", views.dns_facts, name="dns-facts"),
+    path("check/provider/", views.provider_check, name="provider-check"),
     path("check/dns/recheck/", views.dns_recheck, name="dns-recheck"),
     path(".well-known/autoconfig/mail/config-v1.1.xml", views.thunderbird_autoconfig, name="autoconfig"),
     path("mail/config-v1.1.xml", views.thunderbird_autoconfig, name="autoconfig-host"),

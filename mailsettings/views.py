@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,8 @@ from . import autoconfig, dnscheck, guides, op25b, selectors, services
 from .forms import QuickCheckForm
 from .models import DnsCheck
 from .route import mail_route
+
+REFRESH_HEADER = "X-OKBNET-Refresh"
 
 
 @require_GET
@@ -47,11 +49,16 @@ def check(request):
     editing = "edit" in request.GET
     submitted = not editing and any(name in request.GET for name in QuickCheckForm.base_fields)
     form = QuickCheckForm(initial=_answers(request)) if editing else QuickCheckForm(request.GET if submitted else None)
-    verdict = provider_facts = own_domain_facts = None
+    verdict = provider = own_domain_facts = None
     routes, rendered_guides, back_url = [], [], ""
     if submitted and form.is_valid():
         inputs = form.inputs
-        verdict, provider_facts = services.verdict_give(inputs, counted=True)
+        # The page updates itself once a provider check is done (static/js/provider_check.js):
+        # that second look is not a second verdict asked for.
+        verdict, provider_facts = services.verdict_give(
+            inputs, counted=REFRESH_HEADER not in request.headers, client=request.META.get("REMOTE_ADDR", "")
+        )
+        provider = selectors.provider_check(inputs, verdict, provider_facts)
         member = _member_or_none(request)
         verdict = guides.for_member(verdict, inputs, member)
         routes = mail_route(inputs, verdict)
@@ -73,14 +80,22 @@ def check(request):
             "selected_guide": next((g for g in rendered_guides if g["selected"]), None),
             "back_url": back_url,
             "table": op25b.TABLE,
-            "provider_facts": provider_facts,
-            "provider_source_text": selectors.provider_source_text(verdict["provider_submission_source"])
-            if verdict
-            else "",
+            "provider": provider,
             "dns": own_domain_facts,
         },
         status=400 if submitted and not form.is_valid() else 200,
     )
+
+
+@require_GET
+def provider_check(request):
+    """Whether a look-up of a provider (DNS check, submission probe) is still running: the
+    pages poll it and reload their answer when it is done. Reads stored results only."""
+    domain, host = request.GET.get("domain", "")[:254], request.GET.get("host", "")[:254]
+    facts = services.provider_submission_lookup(domain=domain, host=host, start=False)
+    response = JsonResponse({"pending": facts["pending"], "source": facts["source"]})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _kind_and_domain(data) -> tuple[str, str] | None:

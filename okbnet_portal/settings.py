@@ -13,7 +13,7 @@ import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OKBNET_VAR_DIR", str(BASE_DIR / "var")))
@@ -348,6 +348,40 @@ OKBNET_DMARC_RUA = env_str("OKBNET_DMARC_RUA", "")
 OKBNET_DNS_RECHECK_SECONDS = env_int("OKBNET_DNS_RECHECK_SECONDS", 60)
 # ... and one client address may ask for at most this many checks an hour (all domains together).
 OKBNET_DNS_CHECKS_PER_CLIENT_HOUR = env_int("OKBNET_DNS_CHECKS_PER_CLIENT_HOUR", 30)
+# The submission probe (mailsettings.smtpprobe, DESIGN §7b). ALLOW: CIDRs it may connect to beyond
+# public unicast addresses (empty in production; tests use 127.0.0.0/8). PORTS: tests only, remap
+# 587/465 to free ports ("587=10587,465=10465"). Timeouts in seconds: each step, the whole probe.
+OKBNET_SMTP_PROBE_ALLOW = env_list("OKBNET_SMTP_PROBE_ALLOW")
+# On: the probe connects ONLY to addresses in OKBNET_SMTP_PROBE_ALLOW (tests and benchmarks, where
+# only loopback may ever be a target, whatever a test zone says). Off in production.
+OKBNET_SMTP_PROBE_ONLY_ALLOWED = env_bool("OKBNET_SMTP_PROBE_ONLY_ALLOWED", False)
+OKBNET_SMTP_PROBE_PORTS = env_str("OKBNET_SMTP_PROBE_PORTS", "")
+OKBNET_SMTP_PROBE_CONNECT_TIMEOUT = env_float("OKBNET_SMTP_PROBE_CONNECT_TIMEOUT", 5.0)
+OKBNET_SMTP_PROBE_TIMEOUT = env_float("OKBNET_SMTP_PROBE_TIMEOUT", 15.0)
+# At most this many probes at once in one worker process; a host is probed at most this often an hour
+# (beyond what the stored result's TTL already saves), and one client may start this many an hour.
+OKBNET_SMTP_PROBE_CONCURRENCY = env_int("OKBNET_SMTP_PROBE_CONCURRENCY", 4)
+OKBNET_SMTP_PROBES_PER_HOST_HOUR = env_int("OKBNET_SMTP_PROBES_PER_HOST_HOUR", 6)
+OKBNET_PROVIDER_CHECKS_PER_CLIENT_HOUR = env_int("OKBNET_PROVIDER_CHECKS_PER_CLIENT_HOUR", 30)
+# How long a probe's answer is kept: a clear yes/no, and "could not tell" (timeouts, certificates).
+OKBNET_SMTP_PROBE_TTL = env_int("OKBNET_SMTP_PROBE_TTL", 86400)
+OKBNET_SMTP_PROBE_UNSURE_TTL = env_int("OKBNET_SMTP_PROBE_UNSURE_TTL", 600)
+# The name the probe gives in EHLO; an extra CA file to trust (tests: their own CA), else the system's.
+OKBNET_SMTP_PROBE_HELO = env_str("OKBNET_SMTP_PROBE_HELO", f"portal.{OKBNET_MAIL_DOMAIN}")
+OKBNET_SMTP_PROBE_CAFILE = env_str("OKBNET_SMTP_PROBE_CAFILE", "")
+try:
+    import ipaddress as _ipaddress
+
+    for _net in OKBNET_SMTP_PROBE_ALLOW:
+        _ipaddress.ip_network(_net, strict=False)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"OKBNET_SMTP_PROBE_ALLOW: {_exc}") from None
+if OKBNET_SMTP_PROBE_PORTS and not all(
+    _item.replace("=", ":").partition(":")[0].strip() in ("587", "465")
+    and _item.replace("=", ":").partition(":")[2].strip().isdigit()
+    for _item in OKBNET_SMTP_PROBE_PORTS.split(",")
+):
+    raise ImproperlyConfigured(f"OKBNET_SMTP_PROBE_PORTS={OKBNET_SMTP_PROBE_PORTS!r}: use 587=PORT,465=PORT")
 # Where the Postfix access tables of the inbound refusal list are written (network.refusals).
 OKBNET_POSTFIX_DIR = Path(env_str("OKBNET_POSTFIX_DIR", str(VAR_DIR / "postfix")))
 

@@ -93,6 +93,13 @@ def _dns_on_loopback(settings, nsd_server):
     settings.OKBNET_DNS_NAMESERVERS = [nsd_server.address] if nsd_server else ["127.0.0.1:9"]
 
 
+@pytest.fixture(autouse=True)
+def _smtp_probe_on_loopback(settings):
+    """The submission probe may connect to loopback only, whatever a test's DNS answers."""
+    settings.OKBNET_SMTP_PROBE_ALLOW = ["127.0.0.0/8"]
+    settings.OKBNET_SMTP_PROBE_ONLY_ALLOWED = True
+
+
 @pytest.fixture
 def dns(nsd_server, settings):
     """Tests that need the real DNS server: resolver settings point at it, DNS caches are empty."""

@@ -15,6 +15,21 @@ IDN_ZONE = idna.encode(IDN_DOMAIN, uts46=True).decode()
 _ELEVEN = " ".join(f"a:l{i}.spf.test" for i in range(1, 12))
 _TEN = " ".join(f"a:l{i}.spf.test" for i in range(1, 11))
 
+# Submission-probe peers: name -> loopback address (tests/test_smtpprobe.py starts the servers).
+PROBE_HOSTS = {
+    "smtp.good.probe.test": "127.0.0.11",  # 587 STARTTLS + AUTH, 465 implicit TLS + AUTH
+    "smtp.only465.probe.test": "127.0.0.12",  # 465 only
+    "smtp.noauth.probe.test": "127.0.0.13",  # 587 STARTTLS without AUTH, 465 closed
+    "smtp.selfsigned.probe.test": "127.0.0.14",  # 587 STARTTLS with a self-signed certificate
+    "smtp.silent.probe.test": "127.0.0.15",  # accepts, never answers
+    "smtp.closed.probe.test": "127.0.0.16",  # nothing listens
+    "smtp.postfix.probe.test": "127.0.0.17",  # Debian's Postfix with Dovecot SASL
+    "mail.mailonly.probe.test": "127.0.0.11",  # no smtp.<domain>: the probe tries mail.<domain>
+    "smtp.private.probe.test": "127.0.0.2",  # outside an allow list of 127.0.0.1/32
+    "smtp.e2e.probe.test": "127.0.0.18",  # the browser test's provider
+}
+PROBE_ZONE = "\n".join(f"{name.removesuffix('.probe.test')} A {address}" for name, address in PROBE_HOSTS.items())
+
 ZONES = {
     "okbnet.test": """
 relays A 203.0.113.25
@@ -134,4 +149,6 @@ m3 A 192.0.2.103
 """
     + "\n".join(f"l{i} A 192.0.2.{i}" for i in range(1, 12)),
     **MAIL_ZONES,
+    # The submission probe's peers (tests/smtp_servers.py), one loopback address per behaviour.
+    "probe.test": PROBE_ZONE,
 }

@@ -15,6 +15,9 @@ os.environ.setdefault("OKBNET_VAR_DIR", tempfile.mkdtemp(prefix="okbnet-test-var
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
 # the same test are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The submission probe may only ever connect to loopback in tests (DESIGN §7b, BRIEF).
+os.environ.setdefault("OKBNET_SMTP_PROBE_ALLOW", "127.0.0.0/8")
+os.environ.setdefault("OKBNET_SMTP_PROBE_ONLY_ALLOWED", "1")
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

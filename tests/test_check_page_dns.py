@@ -6,6 +6,8 @@ from django.test import Client
 from mailsettings import services
 from mailsettings.models import DnsCheck
 
+from .waiting import run_queued_provider_checks
+
 pytestmark = pytest.mark.django_db
 OTHER = {"ip_type": "dynamic", "sending_via": "other_provider", "port": "25"}
 
@@ -21,7 +23,25 @@ def _registered_own_domains():
 OWN = {"ip_type": "dynamic", "sending_via": "okbnet", "port": "587", "okbnet_address": "taro@good.own.test"}
 
 
+def test_the_result_page_answers_at_once_and_says_it_is_checking(client, dns):
+    html = client.get("/check/", {**OTHER, "provider_domain": "only465.provider.test", "lang": "en"}).content.decode()
+    assert 'data-rule="R10"' in html
+    assert 'data-state="pending"' in html and 'data-poll="/check/provider/?domain=only465.provider.test' in html
+    assert "we are checking your provider now" in html
+    assert DnsCheck.objects.get().status == DnsCheck.Status.QUEUED
+
+
+def test_the_poll_says_when_the_check_is_done(client, dns):
+    client.get("/check/", {**OTHER, "provider_domain": "only465.provider.test"})
+    assert client.get("/check/provider/", {"domain": "only465.provider.test"}).json()["pending"] is True
+    run_queued_provider_checks()
+    body = client.get("/check/provider/", {"domain": "only465.provider.test"}).json()
+    assert body == {"pending": False, "source": "dns"}
+
+
 def test_the_result_page_says_the_provider_answer_came_from_dns(client, dns):
+    client.get("/check/", {**OTHER, "provider_domain": "only465.provider.test"})
+    run_queued_provider_checks()
     response = client.get("/check/", {**OTHER, "provider_domain": "only465.provider.test", "lang": "en"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -36,6 +56,8 @@ def test_the_result_page_says_the_provider_answer_came_from_the_catalogue(client
 
 
 def test_the_result_page_says_when_nothing_was_found(client, dns):
+    client.get("/check/", {**OTHER, "provider_domain": "absent.provider.test"})
+    run_queued_provider_checks()
     html = client.get("/check/", {**OTHER, "provider_domain": "absent.provider.test", "lang": "en"}).content.decode()
     assert 'data-rule="R10"' in html and 'data-source=""' in html
     assert "Not found" in html
@@ -140,6 +162,8 @@ def test_a_saved_setup_shows_its_provider_answer_and_own_domain_facts(dns):
     services.dns_check_run(check_id=check.pk)
     client = Client()
     client.force_login(member.user)
+    client.get(f"/mypage/mail/{setup.id}/")
+    run_queued_provider_checks()
     html = client.get(f"/mypage/mail/{setup.id}/?lang=en").content.decode()
     assert 'data-rule="R9"' in html and 'data-source="dns"' in html
     assert 'data-state="checked"' in html and "198.51.100.7" in html

@@ -33,3 +33,18 @@ def worker_drained(timeout: float = 30.0) -> None:
     from okbnet_portal.celery import ping
 
     assert ping.delay().get(timeout=timeout) == "pong"
+
+
+def run_queued_provider_checks() -> int:
+    """Do, in this process, what the worker does with the provider look-ups a verdict queued (the
+    services the task calls, on the test's own connection); returns how many ran. Tests of the
+    real worker path use the `celery_worker` fixture instead."""
+    from mailsettings import services
+    from mailsettings.models import DnsCheck, SubmissionProbe
+
+    ran = 0
+    for check_id in DnsCheck.objects.filter(status=DnsCheck.Status.QUEUED).values_list("pk", flat=True):
+        ran += services.dns_check_run(check_id=check_id) is not None
+    for probe_id in SubmissionProbe.objects.filter(status=SubmissionProbe.Status.QUEUED).values_list("pk", flat=True):
+        ran += services.submission_probe_run(probe_id=probe_id) is not None
+    return ran
