@@ -136,7 +136,7 @@ def outbox_disconnect(*, entry_id: int) -> list[str]:
                     error_cause=cause,
                     outbox=entry,
                 )
-                if entry.ticket_id:
+                if entry.ticket_id and result != R.NO_NAS:  # nothing was sent: the member screen says so
                     body = f"{username} → {nas}" if nas else username
                     if cause:
                         body += f" (Error-Cause {cause})"

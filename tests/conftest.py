@@ -152,3 +152,26 @@ def okbnet_test_names(dns, settings):
     settings.OKBNET_MAIL_DOMAIN = "okbnet.test"
     settings.OKBNET_SPF_INCLUDE = "_spf.okbnet.test"
     return dns
+
+
+# --- RADIUS: a real FreeRADIUS reading the test database (tests/freeradius.py) ------------
+
+
+@pytest.fixture(scope="session")
+def freeradius_session(django_db_setup, django_db_blocker):
+    """The session's FreeRADIUS, its `sql` module on the test database (where the RADIUS tables are)."""
+    from django.db import connections
+
+    from .components import require
+    from .freeradius import FREERADIUS, FreeRadiusServer
+
+    require(FREERADIUS is not None, "freeradius (Debian packages freeradius, freeradius-postgresql)")
+    database = connections["default"].settings_dict
+    require(database["ENGINE"].endswith("postgresql"), "PostgreSQL (set DATABASE_URL)")
+    with FreeRadiusServer(database) as server:
+        yield server
+
+
+@pytest.fixture
+def freeradius(freeradius_session, celery_worker):
+    return freeradius_session
