@@ -6,14 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.views.decorators.debug import sensitive_post_parameters
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from mailsettings import services as mail_services
+from mailsettings.selectors import mail_setups_with_verdicts, member_own_domain_panel, own_domain_of
 from network import provisioning
 from okbnet_portal.errors import ApplicationError, form_add_error
-from mailsettings.selectors import mail_setups_with_verdicts, member_own_domain_panel, own_domain_of
 from support.selectors import member_tickets
 
 from . import services
