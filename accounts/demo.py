@@ -102,7 +102,7 @@ def seed() -> list[str]:
     return [
         f"Demo member: log in as okb1000001 (or taro@example.jp), password {DEMO_MEMBER_PASSWORD}",
         f"Demo staff:  log in as staff, password {DEMO_STAFF_PASSWORD}",
-        activation_line,
         f"Demo connection (RADIUS): okb1000001 or okb1000002, password {DEMO_CONNECTION_PASSWORD}"
         " (unless changed on My page)",
+        activation_line,
     ]

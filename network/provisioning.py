@@ -185,7 +185,7 @@ def retired_names_expire(*, today=None) -> int:
     count = 0
     with transaction.atomic():
         expired = list(
-            RadiusRetiredName.objects.select_for_update(skip_locked=True)
+            RadiusRetiredName.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(until__lte=today)
             .select_related("member")
         )
@@ -325,7 +325,8 @@ def outbox_sweep(*, limit: int = 500) -> int:
         try:
             applied += outbox_apply(entry_id=entry_id)
         except DatabaseError:
-            logger.warning("RADIUS database unreachable: %d outbox entries wait", limit, exc_info=True)
+            waiting = RadiusOutbox.objects.filter(applied_at__isnull=True).count()
+            logger.warning("RADIUS database unreachable: %d outbox entries wait", waiting, exc_info=True)
             break
     return applied
 

@@ -23,6 +23,8 @@ class Seen:
     code: int
     username: str
     authentic: bool
+    session_id: str = ""
+    framed_ip: str = ""
 
 
 class NasListener:
@@ -54,7 +56,15 @@ class NasListener:
                 continue
             request = packet.CoAPacket(packet=data, secret=self.secret, dict=dictionary())
             authentic = request.VerifyCoARequest()
-            self.seen.append(Seen(request.code, request.get("User-Name", [""])[0], authentic))
+            self.seen.append(
+                Seen(
+                    request.code,
+                    request.get("User-Name", [""])[0],
+                    authentic,
+                    request.get("Acct-Session-Id", [""])[0],
+                    request.get("Framed-IP-Address", [""])[0],
+                )
+            )
             if self.mode == "timeout" or not authentic:
                 continue
             reply = request.CreateReply()

@@ -61,6 +61,20 @@ def test_the_page_is_only_for_a_logged_in_member(client):
     assert client.get("/mypage/connection-password/").status_code == 302
 
 
+def test_each_member_changes_only_their_own_and_staff_get_a_404(client, alice, staff_user, charlie):
+    form = {"password": "Atarashii2026", "password_again": "Atarashii2026"}
+    client.force_login(staff_user)
+    assert client.get("/mypage/connection-password/").status_code == 404
+    assert client.post("/mypage/connection-password/", form).status_code == 404
+    client.force_login(charlie.user)
+    assert client.post("/mypage/connection-password/", form).status_code == 302
+    alice.refresh_from_db()
+    charlie.refresh_from_db()
+    assert password_matches(CONNECTION_PASSWORD, alice.connection_password_hash)
+    assert password_matches("Atarashii2026", charlie.connection_password_hash)
+    assert alice.connection_username not in client.get("/mypage/connection-password/").content.decode()
+
+
 @pytest.mark.django_db
 def test_staff_set_one_from_standard_input(monkeypatch):
     member = MemberFactory()

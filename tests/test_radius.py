@@ -187,3 +187,31 @@ def test_writes_wait_in_the_outbox_while_the_radius_database_is_down_and_are_app
     assert RadCheck.objects.filter(username=member.connection_username).count() == 1
     assert RadUserGroup.objects.filter(username=member.connection_username).count() == 1
     assert accepted(freeradius.access(member.connection_username, "Atarashii2026"))
+
+
+def test_the_reject_message_fits_one_radius_attribute_in_both_languages():
+    message = provisioning.reject_message()
+    assert len(message.encode()) <= 253  # RFC 2865 §5: one attribute's value
+    assert "サポートセンター" in message and "support center" in message
+
+
+@pytest.mark.parametrize(
+    ("status", "ip_type", "expected"),
+    [
+        ("active", "dynamic", {"check": "SSHA2-512-Password", "group": "dynamic", "reply": set()}),
+        ("active", "fixed", {"check": "SSHA2-512-Password", "group": "fixed", "reply": {"Framed-IP-Address"}}),
+        ("suspended", "dynamic", {"check": "Auth-Type", "group": None, "reply": {"Reply-Message"}}),
+        ("suspended", "fixed", {"check": "Auth-Type", "group": None, "reply": {"Reply-Message"}}),
+    ],
+)
+def test_each_state_of_the_table_gives_its_rows(status, ip_type, expected):
+    rows = provisioning.user_rows(status=status, ip_type=ip_type, password_hash="hash", address="192.0.2.9")
+    assert [attribute for attribute, _op, _value in rows.check] == [expected["check"]]
+    assert {op for _attribute, op, _value in rows.check + rows.reply} == {":="}
+    assert {attribute for attribute, _op, _value in rows.reply} == expected["reply"]
+    assert [g for g, _priority in rows.groups] == ([expected["group"]] if expected["group"] else [])
+
+
+def test_a_cancelled_member_or_one_without_a_password_gets_no_rows():
+    assert provisioning.user_rows(status="cancelled", ip_type="dynamic", password_hash="h", address=None) is None
+    assert provisioning.user_rows(status="active", ip_type="dynamic", password_hash="", address=None) is None

@@ -87,3 +87,39 @@ def test_a_request_with_the_wrong_secret_is_not_answered(nas):
     answer = wait_for(lambda: RadiusDisconnect.objects.filter(member=member).first(), what="the answer")
     assert answer.result == "timeout"
     assert nas.seen and not nas.seen[0].authentic
+
+
+RADACCT = """CREATE TABLE radacct (
+    radacctid bigserial PRIMARY KEY, acctsessionid text NOT NULL, acctuniqueid text NOT NULL UNIQUE,
+    username text, nasipaddress inet NOT NULL, acctstarttime timestamp with time zone,
+    acctstoptime timestamp with time zone, framedipaddress inet)"""
+
+
+@pytest.fixture
+def radacct():
+    """FreeRADIUS's accounting table (the columns the portal reads), as its sql module writes it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(RADACCT)
+    yield connection
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE radacct")
+
+
+def test_the_open_session_in_the_accounting_data_names_the_nas_and_the_session(nas, radacct):
+    member = MemberFactory()
+    with radacct.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, framedipaddress) "
+            "VALUES ('S-1', 'U-1', %s, '127.0.0.1', now(), '10.1.2.3'), "
+            "('S-0', 'U-0', %s, '127.0.0.2', now() - interval '1 day', '10.1.2.4')",
+            [member.connection_username, "someone-else"],
+        )
+    member_enforce(
+        member=member, action="suspend", reason="spam", evidence_ticket=TicketFactory(member=member), by=StaffFactory()
+    )
+    answer = wait_for(lambda: RadiusDisconnect.objects.filter(member=member).first(), what="the answer")
+    assert (answer.nas, answer.result) == ("127.0.0.1", "ack")
+    (seen,) = nas.seen
+    assert (seen.username, seen.session_id, seen.framed_ip) == (member.connection_username, "S-1", "10.1.2.3")
