@@ -53,5 +53,7 @@ clean-var:
 # project-wide templates and okbnet_portal/ use locale/ja. Needs GNU gettext.
 APPS := accounts mailsettings support network
 messages-extract: $(STAMP)
-	for app in $(APPS); do (cd $$app && PYTHONPATH=.. ../$(PY) -P -m django makemessages -l ja --no-obsolete -v0 --settings=okbnet_portal.settings); done
+	@# Django starts in the project root, then makemessages runs in the app: Celery's Django fixup
+	@# puts the current directory first on sys.path, where network/spf.py would shadow pyspf's spf.
+	for app in $(APPS); do PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=okbnet_portal.settings $(PY) -P -c 'import os, sys, django; django.setup(); os.chdir(sys.argv[1]); from django.core.management import call_command; call_command("makemessages", locale=["ja"], no_obsolete=True, verbosity=0)' $$app || exit 1; done
 	$(PY) manage.py makemessages -l ja --no-obsolete -v0 $(foreach a,$(APPS),--ignore=$(a)/*) --ignore=.venv/* --ignore=node_modules/* --ignore=tests/* --ignore=bench/* --ignore=var/*

@@ -2,6 +2,9 @@
 
 from django.db import transaction
 
+from network import provisioning
+from network.passwords import password_hash
+
 from .models import ConnectionPlan, Member, User
 from .services import member_issue_activation_code
 
@@ -16,6 +19,8 @@ PLANS = [
 
 DEMO_MEMBER_PASSWORD = "okbnet-demo-member"
 DEMO_STAFF_PASSWORD = "okbnet-demo-staff"
+# The connection (PPPoE) password of the demo members' contract documents; only its hash is stored.
+DEMO_CONNECTION_PASSWORD = "Setsuzoku-demo-2026"
 
 
 def seed_plans() -> None:
@@ -85,6 +90,11 @@ def seed() -> list[str]:
             f"Demo activation: at /accounts/activate/ enter member number M1000002, "
             f"connection user name okb1000002, activation code {code}"
         )
+    for member in Member.objects.filter(member_number__in=["M1000001", "M1000002"]):
+        if not member.connection_password_hash:  # set at activation of the contract
+            member.connection_password_hash = password_hash(DEMO_CONNECTION_PASSWORD)
+            member.save(update_fields=["connection_password_hash", "updated_at"])
+        provisioning.member_provision(member=member)  # the worker writes the RADIUS rows
     staff, _ = User.objects.get_or_create(username="staff", defaults={"is_staff": True})
     staff.is_staff = True
     staff.set_password(DEMO_STAFF_PASSWORD)
@@ -92,5 +102,7 @@ def seed() -> list[str]:
     return [
         f"Demo member: log in as okb1000001 (or taro@example.jp), password {DEMO_MEMBER_PASSWORD}",
         f"Demo staff:  log in as staff, password {DEMO_STAFF_PASSWORD}",
+        f"Demo connection (RADIUS): okb1000001 or okb1000002, password {DEMO_CONNECTION_PASSWORD}"
+        " (unless changed on My page)",
         activation_line,
     ]

@@ -91,3 +91,37 @@ class ActivationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("new_password1", exc)
         return data
+
+
+class ConnectionPasswordForm(forms.Form):
+    """A new connection (PPPoE) password: the rules are network.passwords' (the service checks them)."""
+
+    password = forms.CharField(
+        label=_("New connection password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+    password_again = forms.CharField(
+        label=_("New connection password again"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from network.passwords import password_rules
+
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = password_rules()
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password"), data.get("password_again")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password_again", _("The two passwords do not match."))
+        return data

@@ -89,6 +89,11 @@ class Member(models.Model):
     fixed_ip = models.GenericIPAddressField(_("fixed IP address"), null=True, blank=True, unique=True)
     # Only a hash of the activation code printed on the contract document; empty once used.
     activation_code_hash = models.CharField(_("activation code (hash)"), max_length=128, blank=True, editable=False)
+    # The connection (PPPoE) password only as the hash FreeRADIUS verifies (network.passwords:
+    # an SSHA2-512-Password value); network.provisioning writes it to radcheck.
+    connection_password_hash = models.CharField(
+        _("connection password (hash)"), max_length=200, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

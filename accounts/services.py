@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from network import provisioning
 from network.services import PoolExhausted, address_allocate
 from okbnet_portal.actors import Actor, actor_name
 from okbnet_portal.emails import email_queue
@@ -415,6 +416,7 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
     member.connection_username = username
     member.fixed_ip = address.address
     member.save(update_fields=["plan", "connection_username", "fixed_ip", "updated_at"])
+    provisioning.member_plan_changed(request=request, member=member)  # RADIUS, after commit
     steps.append(_step("plan_switched"))
     tickets.ticket_record_step(
         ticket=request.ticket_id,

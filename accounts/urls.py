@@ -18,6 +18,7 @@ auth_urls = [
 # /mypage/: the member's page and the fixed-IP plan change.
 mypage_urls = [
     path("", views.mypage, name="mypage"),
+    path("connection-password/", views.connection_password, name="connection-password"),
     path("plan/fixed-ip/", plan_views.fixed_ip, name="plan-fixed-ip"),
     path("plan/fixed-ip/requests/<int:request_id>/status/", plan_views.fixed_ip_status, name="plan-fixed-ip-status"),
     path("plan/fixed-ip/requests/<int:request_id>/cancel/", plan_views.fixed_ip_cancel, name="plan-fixed-ip-cancel"),

@@ -1,19 +1,23 @@
 from axes.helpers import get_client_ip_address
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from mailsettings import services as mail_services
 from mailsettings.selectors import mail_setups_with_verdicts, member_own_domain_panel, own_domain_of
+from network import provisioning
+from okbnet_portal.errors import ApplicationError, form_add_error
 from support.selectors import member_tickets
 
 from . import services
-from .forms import ActivationForm, MemberLoginForm, QueuedPasswordResetForm
+from .forms import ActivationForm, ConnectionPasswordForm, MemberLoginForm, QueuedPasswordResetForm
 from .models import Member
 from .selectors import member_for_user
 
@@ -93,3 +97,29 @@ def mypage(request):
         "own_domain": member_own_domain_panel(member),
     }
     return render(request, "accounts/mypage.html", context)
+
+
+@login_required
+@sensitive_post_parameters("password", "password_again")
+@require_http_methods(["GET", "POST"])
+def connection_password(request):
+    """The member sets a new connection (PPPoE) password; the router must then be given it."""
+    member = member_for_user(request.user)
+    form = ConnectionPasswordForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                provisioning.member_connection_password_set(member=member, password=form.cleaned_data["password"])
+            except ApplicationError as exc:
+                form_add_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your connection password is changed. Enter the new one in your router's connection settings now."
+                    ),
+                )
+                return redirect("mypage")
+    return render(request, "accounts/connection_password.html", {"form": form, "member": member}, status=status)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import FixedAddress, IpAssignment, IpPool, RadiusSession, RefusedSource, SessionImport
+from .models import FixedAddress, IpAssignment, IpPool, Nas, RadiusSession, RefusedSource, SessionImport
 from .services import pool_sync_addresses
 
 
@@ -76,3 +76,12 @@ class RadiusSessionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Nas)
+class NasAdmin(admin.ModelAdmin):
+    """The NAS that Disconnect-Requests go to (FreeRADIUS's `nas` table, in the RADIUS database)."""
+
+    list_display = ("shortname", "nasname", "type", "description")
+    search_fields = ("shortname", "nasname")
+    fields = ("nasname", "shortname", "type", "secret", "description")

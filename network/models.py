@@ -306,3 +306,198 @@ class SpfStatus(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+# --- RADIUS ----------------------------------------------------------------------------------
+# FreeRADIUS 3's own PostgreSQL tables (mods-config/sql/main/postgresql/schema.sql), with its
+# column names, so that the stock `sql` module's default queries read them. They live in the
+# database of RADIUS_DATABASE_URL (network.routers.RadiusRouter) and only network.provisioning
+# writes them.
+
+
+class RadCheck(models.Model):
+    id = models.AutoField(primary_key=True)
+    username = models.TextField(db_default="")
+    attribute = models.TextField(db_default="")
+    op = models.CharField(max_length=2, db_default="==")
+    value = models.TextField(db_default="")
+
+    class Meta:
+        db_table = "radcheck"
+        indexes = [models.Index(fields=["username", "attribute"], name="radcheck_username")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.attribute} {self.op} {self.value}"
+
+
+class RadReply(models.Model):
+    id = models.AutoField(primary_key=True)
+    username = models.TextField(db_default="")
+    attribute = models.TextField(db_default="")
+    op = models.CharField(max_length=2, db_default="=")
+    value = models.TextField(db_default="")
+
+    class Meta:
+        db_table = "radreply"
+        indexes = [models.Index(fields=["username", "attribute"], name="radreply_username")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.attribute} {self.op} {self.value}"
+
+
+class RadGroupCheck(models.Model):
+    id = models.AutoField(primary_key=True)
+    groupname = models.TextField(db_default="")
+    attribute = models.TextField(db_default="")
+    op = models.CharField(max_length=2, db_default="==")
+    value = models.TextField(db_default="")
+
+    class Meta:
+        db_table = "radgroupcheck"
+        indexes = [models.Index(fields=["groupname", "attribute"], name="radgroupcheck_groupname")]
+
+    def __str__(self) -> str:
+        return f"{self.groupname} {self.attribute} {self.op} {self.value}"
+
+
+class RadGroupReply(models.Model):
+    id = models.AutoField(primary_key=True)
+    groupname = models.TextField(db_default="")
+    attribute = models.TextField(db_default="")
+    op = models.CharField(max_length=2, db_default="=")
+    value = models.TextField(db_default="")
+
+    class Meta:
+        db_table = "radgroupreply"
+        indexes = [models.Index(fields=["groupname", "attribute"], name="radgroupreply_groupname")]
+
+    def __str__(self) -> str:
+        return f"{self.groupname} {self.attribute} {self.op} {self.value}"
+
+
+class RadUserGroup(models.Model):
+    id = models.AutoField(primary_key=True)
+    username = models.TextField(db_default="")
+    groupname = models.TextField(db_default="")
+    priority = models.IntegerField(db_default=0)
+
+    class Meta:
+        db_table = "radusergroup"
+        indexes = [models.Index(fields=["username"], name="radusergroup_username")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.groupname} {self.priority}"
+
+
+class Nas(models.Model):
+    """A RADIUS client (NAS): where Disconnect-Requests go, with its shared secret."""
+
+    id = models.AutoField(primary_key=True)
+    nasname = models.TextField(_("address"))
+    shortname = models.TextField(_("short name"))
+    type = models.TextField(_("type"), db_default="other")
+    ports = models.IntegerField(_("ports"), null=True, blank=True)
+    secret = models.TextField(_("secret"))
+    server = models.TextField(null=True, blank=True)
+    community = models.TextField(null=True, blank=True)
+    description = models.TextField(_("description"), null=True, blank=True)
+
+    class Meta:
+        db_table = "nas"
+        verbose_name = _("NAS")
+        verbose_name_plural = _("NAS")
+        indexes = [models.Index(fields=["nasname"], name="nas_nasname")]
+
+    def __str__(self) -> str:
+        return f"{self.shortname} ({self.nasname})"
+
+
+RADIUS_MODELS = (RadCheck, RadReply, RadGroupCheck, RadGroupReply, RadUserGroup, Nas)
+
+
+class RadiusOutbox(models.Model):
+    """A member's RADIUS rows to rewrite, saved in the transaction that changed the member.
+
+    A worker applies it (network.provisioning.outbox_apply) from the member's state at that moment,
+    so an entry applied late, twice or out of order still writes the right rows; `applied_at`
+    is set in the same step. Entries the RADIUS database refused stay pending for the beat sweep.
+    """
+
+    member = models.ForeignKey(
+        "accounts.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="radius_outbox"
+    )
+    # Every user name whose rows this entry rewrites (or removes): current, old and retired ones.
+    usernames = models.JSONField(_("user names"), default=list)
+    # The user names whose sessions get a Disconnect-Request once the rows are written.
+    disconnect_usernames = models.JSONField(_("disconnect"), default=list, blank=True)
+    ticket = models.ForeignKey(
+        "support.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    disconnected_at = models.DateTimeField(_("disconnect sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("RADIUS outbox entry")
+        verbose_name_plural = _("RADIUS outbox")
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(applied_at__isnull=True), name="radius_outbox_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.member_id} {self.usernames}"
+
+
+class RadiusRetiredName(models.Model):
+    """A connection user name replaced by a plan change: it keeps working until `until` (the date
+    the member was told, when billing changes too), then the beat job removes it."""
+
+    member = models.ForeignKey(
+        "accounts.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="radius_retired_names"
+    )
+    username = models.CharField(_("connection user name"), max_length=64, unique=True)
+    ip_type = models.CharField(_("IP type"), max_length=10, default="dynamic")
+    until = models.DateField(_("works until (exclusive)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["until"]
+        verbose_name = _("old connection user name")
+        verbose_name_plural = _("old connection user names")
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.until}"
+
+
+class RadiusDisconnect(models.Model):
+    """One Disconnect-Request (RFC 5176) sent to a NAS, and its answer."""
+
+    class Result(models.TextChoices):
+        ACK = "ack", _("Disconnected (ACK)")
+        NAK = "nak", _("Refused by the NAS (NAK)")
+        TIMEOUT = "timeout", _("No answer from the NAS")
+        NO_NAS = "no_nas", _("No NAS known for the session")
+        ERROR = "error", _("Could not be sent")
+
+    member = models.ForeignKey(
+        "accounts.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="radius_disconnects"
+    )
+    username = models.CharField(_("connection user name"), max_length=64)
+    nas = models.CharField(_("NAS"), max_length=255, blank=True)
+    result = models.CharField(_("answer"), max_length=10, choices=Result.choices)
+    error_cause = models.PositiveIntegerField(_("error cause"), null=True, blank=True)
+    outbox = models.ForeignKey(RadiusOutbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("RADIUS disconnect")
+        verbose_name_plural = _("RADIUS disconnects")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.nas} {self.result}"

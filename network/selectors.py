@@ -147,3 +147,49 @@ def spf_status() -> dict:
         "domain_record_expected": f"v=spf1 include:{settings.OKBNET_SPF_INCLUDE} -all",
         "last": last,
     }
+
+
+def radius_state(member) -> dict:
+    """What FreeRADIUS holds for the member (the staff member screen): each user name (the current
+    one and old ones until their date) with its group, address and whether it is rejected; the
+    outbox entries not yet written; the last Disconnect answer. `available` is False when the
+    RADIUS database cannot be read (the screen says so instead of failing)."""
+    from django.conf import settings
+    from django.db import DatabaseError
+
+    from .models import RadCheck, RadiusDisconnect, RadiusOutbox, RadiusRetiredName, RadReply, RadUserGroup
+
+    retired = {r.username: r.until for r in RadiusRetiredName.objects.filter(member=member)}
+    names = [member.connection_username, *retired]
+    state = {
+        "pending": RadiusOutbox.objects.filter(member=member, applied_at__isnull=True).count(),
+        "last_disconnect": RadiusDisconnect.objects.filter(member=member).first(),
+        "available": True,
+        "names": [],
+    }
+    alias = settings.RADIUS_DATABASE_ALIAS
+    try:
+        checks = set(RadCheck.objects.using(alias).filter(username__in=names).values_list("username", "attribute"))
+        groups = dict(RadUserGroup.objects.using(alias).filter(username__in=names).values_list("username", "groupname"))
+        addresses = dict(
+            RadReply.objects.using(alias)
+            .filter(username__in=names, attribute="Framed-IP-Address")
+            .values_list("username", "value")
+        )
+    except DatabaseError:
+        state["available"] = False
+        return state
+    for name in names:
+        attributes = {attribute for username, attribute in checks if username == name}
+        state["names"].append(
+            {
+                "username": name,
+                "current": name == member.connection_username,
+                "until": retired.get(name),
+                "present": bool(attributes),
+                "rejected": "Auth-Type" in attributes,
+                "group": groups.get(name, ""),
+                "address": addresses.get(name, ""),
+            }
+        )
+    return state

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import DatabaseError
 
 
 @shared_task(
@@ -54,3 +55,54 @@ def sweep_session_imports() -> list[int]:
     from . import services
 
     return services.session_imports_sweep()
+
+
+# --- RADIUS (network.provisioning, network.disconnect) -----------------------------------------
+
+
+@shared_task(
+    name="network.radius_outbox_apply",
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=8,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def radius_outbox_apply(entry_id: int) -> bool:
+    """Write one member's RADIUS rows (idempotent: from the member's state, marked applied)."""
+    from . import provisioning
+
+    return provisioning.outbox_apply(entry_id=entry_id)
+
+
+@shared_task(name="network.radius_outbox_sweep", soft_time_limit=120, time_limit=180)
+def radius_outbox_sweep() -> int:
+    """Apply outbox entries left pending (the RADIUS database was down, or a message was lost)."""
+    from . import provisioning
+
+    return provisioning.outbox_sweep()
+
+
+@shared_task(name="network.radius_retire_names", soft_time_limit=120, time_limit=180)
+def radius_retire_names() -> int:
+    """Remove old connection user names whose end date has come."""
+    from . import provisioning
+
+    return provisioning.retired_names_expire()
+
+
+@shared_task(name="network.radius_reconcile", soft_time_limit=600, time_limit=900)
+def radius_reconcile() -> int:
+    """Rewrite RADIUS rows that drifted from the portal's state; returns how many were fixed."""
+    from . import provisioning
+
+    return provisioning.radius_reconcile().total
+
+
+@shared_task(name="network.radius_disconnect", soft_time_limit=60, time_limit=90)
+def radius_disconnect(entry_id: int) -> list[str]:
+    """Send the Disconnect-Requests of one applied outbox entry and record the answers."""
+    from . import disconnect
+
+    return disconnect.outbox_disconnect(entry_id=entry_id)

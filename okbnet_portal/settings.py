@@ -104,6 +104,13 @@ if not IS_POSTGRES:
     # insert) would otherwise fail at once with "database is locked" beside a busy worker.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# FreeRADIUS's SQL tables (network.radius_models): in their own database when RADIUS_DATABASE_URL
+# is set (alias "radius", network.routers.RadiusRouter), else in the portal's own.
+RADIUS_DATABASE_URL = env_str("RADIUS_DATABASE_URL")
+if RADIUS_DATABASE_URL:
+    DATABASES["radius"] = dj_database_url.parse(RADIUS_DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+RADIUS_DATABASE_ALIAS = "radius" if RADIUS_DATABASE_URL else "default"
+DATABASE_ROUTERS = ["network.routers.RadiusRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (Redis when configured: shared by web processes for rate limits) --
@@ -320,6 +327,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "network-sweep-session-imports": {"task": "network.sweep_session_imports", "schedule": 300.0},
     # The dashboard's SPF status of OKBNET's relays.
     "network-refresh-spf-status": {"task": "network.refresh_spf_status", "schedule": 3600.0},
+    # RADIUS (network.provisioning): outbox entries left by an outage, old user names past their
+    # end date, and rows changed behind the portal's back.
+    "network-radius-outbox": {"task": "network.radius_outbox_sweep", "schedule": 60.0},
+    "network-radius-retire-names": {"task": "network.radius_retire_names", "schedule": 3600.0},
+    "network-radius-reconcile": {
+        "task": "network.radius_reconcile",
+        "schedule": float(env_int("RADIUS_RECONCILE_SECONDS", 3600)),
+    },
 }
 # The Postfix tables are files on the mail gateway host: their export goes to the queue that the
 # worker on that host consumes (README "Deploying"); the embedded run has only the default queue.
@@ -384,6 +399,14 @@ if OKBNET_SMTP_PROBE_PORTS and not all(
     raise ImproperlyConfigured(f"OKBNET_SMTP_PROBE_PORTS={OKBNET_SMTP_PROBE_PORTS!r}: use 587=PORT,465=PORT")
 # Where the Postfix access tables of the inbound refusal list are written (network.refusals).
 OKBNET_POSTFIX_DIR = Path(env_str("OKBNET_POSTFIX_DIR", str(VAR_DIR / "postfix")))
+# RADIUS (network.provisioning, network.disconnect): the Framed-Pool of the `dynamic` group, and
+# the RFC 5176 Disconnect-Request to the NAS holding a session (its secret from the `nas` table,
+# else this one).
+RADIUS_DYNAMIC_POOL = env_str("RADIUS_DYNAMIC_POOL", "okbnet-dynamic")
+RADIUS_DISCONNECT_PORT = env_int("RADIUS_DISCONNECT_PORT", 3799)
+RADIUS_DISCONNECT_SECRET = env_str("RADIUS_DISCONNECT_SECRET", "")
+RADIUS_DISCONNECT_TIMEOUT = env_int("RADIUS_DISCONNECT_TIMEOUT", 3)
+RADIUS_DISCONNECT_RETRIES = env_int("RADIUS_DISCONNECT_RETRIES", 2)
 
 LOGGING = {
     "version": 1,

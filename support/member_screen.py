@@ -26,6 +26,7 @@ PAGE_SIZE = 25
 MEMBER_SCREEN_SECTIONS = [
     "support/member_screen/_contract.html",
     "support/member_screen/_enforcement.html",
+    "network/member_screen/_radius.html",
     "support/member_screen/_mail_setups.html",
     "support/member_screen/_dns.html",
     "support/member_screen/_tickets.html",

@@ -164,11 +164,13 @@ def member_summary(member: Member) -> dict:
 def member_screen(member: Member) -> dict:
     """The whole member screen: the summary, DNS facts of their domains, their recent tickets."""
     from mailsettings.selectors import member_dns_facts
+    from network.selectors import radius_state
 
     tickets = list(Ticket.objects.filter(member=member).select_related("assignee").order_by("-updated_at", "-id")[:20])
     return {
         **member_summary(member),
         "dns_facts": member_dns_facts(member),
+        "radius": radius_state(member),
         "tickets": tickets,
         "ticket_count": Ticket.objects.filter(member=member).count(),
     }

@@ -62,7 +62,40 @@ def celery_worker_session(django_db_setup, django_db_blocker):
         django_db_blocker.unblock(),
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker,
     ):
+        _worker_running.append(worker)
         yield worker
+        _worker_running.clear()
+
+
+_worker_running: list = []
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """pytest-django's, and before its flush: the RADIUS work a test set off (outbox, then
+    Disconnect, queued by plan changes, enforcement, demo data) is finished, so that the session's
+    worker is not inside a transaction while the flush truncates every table (a deadlock)."""
+    yield transactional_db
+    if _worker_running:
+        _settle_radius_work()
+
+
+def _settle_radius_work() -> None:
+    import contextlib
+
+    from django.db import DatabaseError
+
+    from network import provisioning
+
+    from .waiting import worker_drained
+
+    with contextlib.suppress(DatabaseError):
+        provisioning.outbox_sweep()  # entries whose task the broker never got (broker-down tests)
+    for _ in range(2):  # an entry being applied queues its Disconnect after the first ping
+        try:
+            worker_drained(timeout=30)
+        except Exception:  # the broker is down in this test: nothing more can be waited for
+            return
 
 
 @pytest.fixture
@@ -159,3 +192,26 @@ def okbnet_test_names(dns, settings):
     settings.OKBNET_MAIL_DOMAIN = "okbnet.test"
     settings.OKBNET_SPF_INCLUDE = "_spf.okbnet.test"
     return dns
+
+
+# --- RADIUS: a real FreeRADIUS reading the test database (tests/freeradius.py) ------------
+
+
+@pytest.fixture(scope="session")
+def freeradius_session(django_db_setup, django_db_blocker):
+    """The session's FreeRADIUS, its `sql` module on the test database (where the RADIUS tables are)."""
+    from django.db import connections
+
+    from .components import require
+    from .freeradius import FREERADIUS, FreeRadiusServer
+
+    require(FREERADIUS is not None, "freeradius (Debian packages freeradius, freeradius-postgresql)")
+    database = connections["default"].settings_dict
+    require(database["ENGINE"].endswith("postgresql"), "PostgreSQL (set DATABASE_URL)")
+    with FreeRadiusServer(database) as server:
+        yield server
+
+
+@pytest.fixture
+def freeradius(freeradius_session, celery_worker):
+    return freeradius_session

@@ -3,6 +3,10 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import ConnectionPlan, Member, User
+from network.passwords import password_hash
+
+# Every factory member's connection password (the contract document's).
+CONNECTION_PASSWORD = "Setsuzoku2026"
 
 
 class FixedPlanFactory(DjangoModelFactory):
@@ -67,6 +71,8 @@ class MemberFactory(DjangoModelFactory):
     connection_username = factory.Sequence(lambda n: f"okb{2000000 + n:07d}")
     mail_address = factory.Sequence(lambda n: f"member{n}@okbnet.ne.jp")
     plan = factory.SubFactory(PlanFactory)
+    # Set at activation of the contract: only the RADIUS hash of CONNECTION_PASSWORD.
+    connection_password_hash = factory.LazyFunction(lambda: password_hash(CONNECTION_PASSWORD))
 
 
 class MailSetupFactory(DjangoModelFactory):

@@ -15,7 +15,7 @@ from accounts.models import PlanChangeRequest
 from accounts.tasks import sweep_plan_changes
 from mailsettings.models import DnsCheck
 from mailsettings.services import dns_check_request
-from network.models import RefusedSource
+from network.models import RadiusOutbox, RefusedSource
 from network.services import refusal_add
 from okbnet_portal.emails import email_queue
 from support.abuse.services import member_enforce
@@ -75,4 +75,5 @@ def test_every_other_after_commit_queueing_is_logged_not_raised(broker_down, sta
     assert RefusedSource.objects.filter(value="198.18.0.0/15").exists()
     assert action.pk and not mail.outbox
     queued = [r.getMessage() for r in caplog.records if r.name == QUEUE_LOG]
-    assert len(queued) == 4, queued
+    assert len(queued) == 5, queued  # the e-mail, DNS check, refusal tables, enforcement e-mail, RADIUS outbox
+    assert RadiusOutbox.objects.filter(member=member, applied_at__isnull=True).exists()  # beat's sweep applies it

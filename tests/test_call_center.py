@@ -84,6 +84,7 @@ def test_the_member_screen_shows_what_an_agent_needs(client, staff_user, taro):
     for section in (
         "member-contract",
         "member-enforcement",
+        "member-radius",
         "member-setups",
         "member-dns",
         "member-tickets",
@@ -113,8 +114,9 @@ def test_the_member_screen_runs_a_constant_number_of_queries(client, staff_user,
 
 
 # session, user, member, setups, plan requests, enforcement, tickets (20), ticket count, the open
-# request of plan_change, the permission look-ups (user, group) of the menu, the header's user.member
-NUM_SCREEN_QUERIES = 12
+# request of plan_change, the permission look-ups (user, group) of the menu, the header's user.member;
+# RADIUS: old user names, pending outbox, last Disconnect, radcheck, radusergroup, radreply
+NUM_SCREEN_QUERIES = 18
 
 
 @pytest.mark.parametrize("count", [10, 1000])

@@ -146,4 +146,6 @@ COVERED_ELSEWHERE: set[str] = {
     # tests/test_conversations.py::test_nobody_else_can_answer_on_the_ticket, ::test_only_members_open_inquiries
     "my-ticket-new",
     "my-ticket-reply",
+    # tests/test_connection_password.py::test_each_member_changes_only_their_own_and_staff_get_a_404
+    "connection-password",
 }

@@ -6,7 +6,7 @@ import pytest
 
 from accounts import services
 from accounts.models import Member, PlanChangeRequest
-from network.models import FixedAddress
+from network.models import FixedAddress, RadiusOutbox, RadiusRetiredName
 
 from .factories import FixedPoolFactory, MemberFactory, PlanFactory, StaffFactory
 
@@ -72,7 +72,11 @@ def test_processing_completes_with_address_username_and_plan(member, django_capt
     assert member.fixed_ip == request.fixed_ip == FixedAddress.objects.get(member=member).address
     assert member.connection_username == request.new_connection_username != request.old_connection_username
     assert [s["step"] for s in request.steps][-1] == "completed"
-    assert len(callbacks) == 1  # the e-mail
+    assert len(callbacks) == 2  # the e-mail, and the RADIUS outbox entry's task
+    (entry,) = RadiusOutbox.objects.filter(member=member)
+    assert set(entry.usernames) == {request.old_connection_username, request.new_connection_username}
+    assert entry.disconnect_usernames == [request.old_connection_username]
+    assert RadiusRetiredName.objects.get(username=request.old_connection_username).until == request.effective_date
     request.ticket.refresh_from_db()
     assert request.ticket.status == "resolved"
 

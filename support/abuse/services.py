@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Member
+from network import provisioning
 from network import selectors as network_selectors
 from network.services import address_release
 from okbnet_portal.actors import Actor, actor_name, actor_user
@@ -129,6 +130,7 @@ def member_enforce(
             created_by_user=actor_user(by),
         )
         tickets.ticket_record_step(ticket=ticket, step=f"status_{old}_to_{target}", by=by)
+        provisioning.member_status_changed(member=member, ticket=ticket)  # RADIUS rows and Disconnect
         if evidence_ticket is not None:
             tickets.ticket_comment(
                 ticket=evidence_ticket,

@@ -21,6 +21,10 @@ _STEPS = {
     "holder_found": _("Holder of the address found"),
     "fixed_ip_released": _("Fixed IP address released"),
     "member_emailed": _("Member e-mailed"),
+    "radius_disconnect_ack": _("Connection cut by the line equipment (Disconnect: ACK)"),
+    "radius_disconnect_nak": _("The line equipment refused to cut the connection (Disconnect: NAK)"),
+    "radius_disconnect_timeout": _("No answer from the line equipment to the Disconnect"),
+    "radius_disconnect_error": _("The Disconnect could not be sent"),
 }
 _FIELDS = {"status": _("Status"), "priority": _("Priority"), "assignee": _("Assignee"), "category": _("Category")}
 
