@@ -62,7 +62,7 @@ CAUSES = (
     "message_rejected",
 )
 SMTP = "smtp"  # the server's reply, whichever program shows it
-CLIENTS = tuple(p for p in MailProgram.values if p != MailProgram.OTHER) + (SMTP,)
+CLIENTS = (*(p for p in MailProgram.values if p != MailProgram.OTHER), SMTP)
 
 # --------------------------------------------------------------------------- the words
 
@@ -825,7 +825,7 @@ CLIENT_LABELS: dict[str, Any] = {**dict(MailProgram.choices), SMTP: _("The mail 
 
 # --------------------------------------------------------------------------- matching
 
-_QUOTES = str.maketrans({c: " " for c in "“”„‟‘’\"'`「」『』"})
+_QUOTES = str.maketrans(dict.fromkeys("“”„‟‘’\"'`「」『』", " "))
 _SPACES = re.compile(r"\s+")
 # A space next to a non-ASCII character: Japanese texts put them in or leave them out at will.
 _CJK_SPACE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
