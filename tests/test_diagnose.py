@@ -344,3 +344,23 @@ def test_a_saved_setup_has_the_box_and_its_program_comes_first(client, alice, ch
     )
     client.force_login(charlie.user)  # someone else's setup: not found
     assert client.post(url, {"error_text": "535 5.7.8"}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_every_diagnosis_page_reads_in_its_language_without_codes(client, language):
+    from .test_language_crawl import problems, visible_texts
+
+    found = {}
+    for entry in diagnose.TABLE:
+        pattern = entry.patterns[0]
+        text = pattern if isinstance(pattern, str) else " smtp.example.jp ".join(pattern)
+        response = client.post(f"{reverse('check-diagnose')}?lang={language}", {"error_text": text})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert f'data-cause="{entry.cause}"' in page
+        visible = visible_texts(re.sub(r"<textarea.*?</textarea>", "", page, flags=re.S))
+        wrong = problems(visible, language) + [t for t in visible if CODE.search(t) or entry.cause in t]
+        if wrong:
+            found[entry.id] = wrong
+    assert found == {}
