@@ -199,10 +199,28 @@ DIAGNOSIS_EXAMPLE = {
             "client": "outlook_classic",
             "pattern": "0x800CCC0E",
             "title": "メールソフトが送信サーバーにつながりません",
-            "explanation": "メールソフトが 25 番ポートで送信しようとしました。",
-            "steps": ["メールソフトの送信（SMTP）サーバーの設定を開きます。"],
+            "explanation": (
+                "メールソフトが 25 番ポートで送信しようとしました。OKBNET の動的 IP の回線では、他社のサーバーへの "
+                "25 番ポートは止められている（OP25B）ため、メールはお使いの機器から出ていません。"
+            ),
+            "steps": [
+                "メールソフトの送信サーバー（SMTP）の設定を開きます。",
+                "ポート番号を見ます。25 になっていたら 587 に変え、暗号化を STARTTLS にし、"
+                "「送信サーバーは認証が必要」をオンにします。",
+                "プロバイダーが 587 番ポートに対応していない場合は、代わりに OKBNET のゲートウェイ経由で送信します。"
+                "入力する内容は下の回答ページに出ています。",
+                "メールソフトを再起動し、自分宛てにテストメールを送ります。",
+            ],
         }
     ],
+}
+NOT_RECOGNISED_EXAMPLE = {
+    "recognised": False,
+    "matches": [],
+    "detail": (
+        "このメッセージは判別できませんでした。お使いの設定で簡易チェックをお試しいただくか、OKBNET サポート"
+        "センター（0120-25-0587）にお電話ください。メッセージを一緒に確認します。"
+    ),
 }
 
 
@@ -231,15 +249,7 @@ class DiagnoseView(APIView):
                 },
             ),
             OpenApiExample("Port 25 is blocked", response_only=True, value=DIAGNOSIS_EXAMPLE),
-            OpenApiExample(
-                "Not recognised",
-                response_only=True,
-                value={
-                    "recognised": False,
-                    "matches": [],
-                    "detail": "このメッセージは判別できませんでした。簡易チェックをお試しいただくか、サポートセンターにお電話ください。",
-                },
-            ),
+            OpenApiExample("Not recognised", response_only=True, value=NOT_RECOGNISED_EXAMPLE),
         ],
         tags=["op25b"],
     )

@@ -15,6 +15,7 @@ from mailsettings import diagnose, op25b
 from mailsettings.models import MailProgram
 
 from .factories import MailSetupFactory
+from .strategies import json_values
 
 URL = "/api/v1/op25b/diagnose/"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -281,6 +282,25 @@ def test_binary_and_broken_bodies_are_a_400_or_not_recognised_never_a_500(api, r
 
 
 @pytest.mark.django_db
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["error_text", "mail_client", "other"]),
+        json_values | st.text(max_size=200) | st.sampled_from(["0x800CCC0E", "535 5.7.8", *MailProgram.values]),
+        max_size=3,
+    )
+    | json_values
+)
+def test_any_json_body_gets_a_diagnosis_or_a_400_never_a_500(api, body):
+    response = api.post(URL, body, format="json")
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 200:
+        assert response.json()["recognised"] in (True, False)
+    else:
+        assert isinstance(response.json(), dict)
+
+
+@pytest.mark.django_db
 def test_the_api_needs_a_key(anon_api):
     assert anon_api.post(URL, {"error_text": "535 5.7.8"}, format="json").status_code in (401, 403)
 
@@ -364,3 +384,29 @@ def test_every_diagnosis_page_reads_in_its_language_without_codes(client, langua
         if wrong:
             found[entry.id] = wrong
     assert found == {}
+
+
+@pytest.mark.django_db
+def test_the_api_is_rate_limited_per_client_with_the_verdicts(api, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "verdict": "2/min"},
+    }
+    codes = [api.post(URL, {"error_text": "535 5.7.8"}, format="json").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    cache.clear()
+
+
+def test_the_schemas_examples_are_what_the_api_answers(settings):
+    from mailsettings import api
+
+    settings.OKBNET_SUPPORT_PHONE = "0120-25-0587"
+    with translation.override("ja"):
+        asked = diagnose.diagnose(
+            "エラー (0x800CCC0E): サーバーへの接続に失敗しました。", mail_client="outlook_classic"
+        )
+        assert asked == api.DIAGNOSIS_EXAMPLE
+        assert diagnose.diagnose("何か") == api.NOT_RECOGNISED_EXAMPLE
