@@ -36,8 +36,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from okbnet_portal.errors import InvalidInput
 
 from . import op25b
 from .models import MailProgram
@@ -963,8 +966,6 @@ def answer_query(rule_id: str) -> dict[str, str]:
 def answer_url(rule_id: str | None) -> str:
     if rule_id is None:
         return ""
-    from django.urls import reverse
-
     return f"{reverse('check')}?{urlencode(answer_query(rule_id))}"
 
 
@@ -1018,8 +1019,6 @@ def diagnose(text: str, *, mail_client: str = "") -> dict[str, Any]:
 def clean_text(data: Mapping[str, Any]) -> tuple[str, str]:
     """Validate the decoder's inputs (API body, the pages' form): (error_text, mail_client).
     Raises InvalidInput with field errors, the one validator of both."""
-    from okbnet_portal.errors import InvalidInput
-
     errors: dict[str, list[str]] = {}
     text = data.get("error_text")
     if text is None or (isinstance(text, str) and not text.strip()):

@@ -410,3 +410,27 @@ def test_the_schemas_examples_are_what_the_api_answers(settings):
         )
         assert asked == api.DIAGNOSIS_EXAMPLE
         assert diagnose.diagnose("何か") == api.NOT_RECOGNISED_EXAMPLE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"error_text": "x" * 100_000}, 400),
+        ({"error_text": "535 5.7.8\x00"}, 400),
+        ({"error_text": "535 5.7.8", "mail_client": "outlook97"}, 400),
+        ({"error_text": "\ufffe\uffff\U0010ffff 535 5.7.8"}, 200),
+    ],
+)
+def test_bad_input_on_the_page_is_a_400_with_the_summary_or_an_answer_never_a_500(client, body, status):
+    response = client.post(reverse("check-diagnose"), body, HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == status
+    page = response.content.decode()
+    assert ("data-error-summary" in page) is (status == 400)
+
+
+@pytest.mark.django_db
+def test_a_binary_form_body_on_the_page_is_never_a_500(client):
+    raw = b"error_text=" + bytes(range(1, 256)) + b"%FF%FE%00&mail_client=%C3%28"
+    response = client.post(reverse("check-diagnose"), raw, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (200, 400)
