@@ -87,7 +87,7 @@ def check(request):
 
 def diagnose_page(request, *, action: str, setup=None, mail_client: str = ""):
     """The error-message decoder's page (DESIGN §7b), for anyone (/check/diagnose/) and for a saved
-    setup. A POST, so the pasted text (addresses, names) stays out of addresses and logs."""
+    setup. A POST, so the pasted text (mail addresses, names) stays out of URLs and access logs."""
     result, status = None, 200
     if request.method == "POST":
         form = DiagnoseForm(request.POST)
