@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from okbnet_portal.api.schema import WRITE_ERRORS, error_responses
 from okbnet_portal.errors import InvalidInput
 
-from . import op25b, services
+from . import diagnose, op25b, services
 from .models import MailProgram
 
 # A host or domain name with at least one dot (op25b.clean_inputs checks it; the schema says it).
@@ -180,3 +180,116 @@ class VerdictView(APIView):
             wait=services.PROVIDER_WAIT_MAX if wait else 0.0,
         )
         return Response(verdict)
+
+
+class DiagnoseInputSerializer(serializers.Serializer):
+    """Documents the input (DESIGN §7b). Validation itself is diagnose.clean_text(), the one validator
+    shared with the pages' form."""
+
+    error_text = serializers.CharField(
+        min_length=1,
+        max_length=diagnose.MAX_CHARS,
+        help_text="The error message as the mail program (or the server's reply) shows it, pasted as is.",
+    )
+    mail_client = serializers.ChoiceField(
+        choices=MailProgram.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Optional: the member's mail program; its own messages come first.",
+    )
+
+
+class DiagnosisMatchSerializer(serializers.Serializer):
+    cause = serializers.ChoiceField(choices=[(c, c) for c in diagnose.CAUSES])
+    rule = serializers.ChoiceField(
+        choices=[(r.id, r.id) for r in op25b.TABLE],
+        allow_null=True,
+        help_text="The row of the quick-reference table whose settings cure it; null when the cure is not a "
+        "setting (a busy server, a stopped account, a refused message). For the tool, not to be read out.",
+    )
+    client = serializers.ChoiceField(
+        choices=[(c, c) for c in diagnose.CLIENTS],
+        help_text="The program that shows this text; `smtp`: a mail server's reply, whichever program shows it.",
+    )
+    pattern = serializers.CharField(help_text="The words of the message that were recognised.")
+    title = serializers.CharField()
+    explanation = serializers.CharField()
+    steps = serializers.ListField(child=serializers.CharField())
+
+
+class DiagnosisSerializer(serializers.Serializer):
+    """Documentation of the diagnosis (DESIGN §7b); the view returns diagnose's dict as is."""
+
+    recognised = serializers.BooleanField()
+    matches = DiagnosisMatchSerializer(many=True, help_text="The most specific first; empty when not recognised.")
+    detail = serializers.CharField(required=False, help_text="When not recognised: the next step, for a person.")
+
+
+DIAGNOSIS_EXAMPLE = {
+    "recognised": True,
+    "matches": [
+        {
+            "cause": "port25_blocked",
+            "rule": "R11",
+            "client": "outlook_classic",
+            "pattern": "0x800CCC0E",
+            "title": "メールソフトが送信サーバーにつながりません",
+            "explanation": (
+                "メールソフトが 25 番ポートで送信しようとしました。OKBNET の動的 IP の回線では、他社のサーバーへの "
+                "25 番ポートは止められている（OP25B）ため、メールはお使いの機器から出ていません。"
+            ),
+            "steps": [
+                "メールソフトの送信サーバー（SMTP）の設定を開きます。",
+                "ポート番号を見ます。25 になっていたら 587 に変え、暗号化を STARTTLS にし、"
+                "「送信サーバーは認証が必要」をオンにします。",
+                "プロバイダーが 587 番ポートに対応していない場合は、代わりに OKBNET のゲートウェイ経由で送信します。"
+                "入力する内容は下の回答ページに出ています。",
+                "メールソフトを再起動し、自分宛てにテストメールを送ります。",
+            ],
+        }
+    ],
+}
+NOT_RECOGNISED_EXAMPLE = {
+    "recognised": False,
+    "matches": [],
+    "detail": (
+        "このメッセージは判別できませんでした。お使いの設定で簡易チェックをお試しいただくか、OKBNET サポート"
+        "センター（0120-25-0587）にお電話ください。メッセージを一緒に確認します。"
+    ),
+}
+
+
+class DiagnoseView(APIView):
+    required_scopes = {"POST": "read"}  # computes an answer, writes nothing
+    throttle_scope = "verdict"
+
+    @extend_schema(
+        operation_id="op25b_diagnose",
+        summary="What a mail program's error message means",
+        description=(
+            "Recognises the error message a member's mail program (or mail server) shows and returns its "
+            "cause, the row of the quick-reference table that cures it and the steps, in the request's "
+            "language (`Accept-Language`). Unknown text is `recognised: false` with the next step in "
+            "`detail`, never a guess. Empty or longer than 10,000 characters: a field error."
+        ),
+        request=DiagnoseInputSerializer,
+        responses={200: DiagnosisSerializer, **error_responses(*WRITE_ERRORS)},
+        examples=[
+            OpenApiExample(
+                "Outlook's 0x800CCC0E",
+                request_only=True,
+                value={
+                    "error_text": "エラー (0x800CCC0E): サーバーへの接続に失敗しました。",
+                    "mail_client": "outlook_classic",
+                },
+            ),
+            OpenApiExample("Port 25 is blocked", response_only=True, value=DIAGNOSIS_EXAMPLE),
+            OpenApiExample("Not recognised", response_only=True, value=NOT_RECOGNISED_EXAMPLE),
+        ],
+        tags=["op25b"],
+    )
+    def post(self, request):
+        if not isinstance(request.data, Mapping):
+            raise ParseError(_("Send a JSON object with the fields of the diagnosis input."))
+        text, mail_client = diagnose.clean_text(request.data)
+        return Response(diagnose.diagnose(text, mail_client=mail_client))

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from okbnet_portal.errors import InvalidInput
+from okbnet_portal.errors import InvalidInput, form_add_error
 
-from . import op25b, services
+from . import diagnose, op25b, services
 from .models import MailProgram
 
 PORT_CHOICES = [
@@ -201,3 +201,38 @@ class MailSetupForm(QuickCheckForm):
             "provider_host": inputs.provider_host,
             "provider_domain": inputs.provider_domain,
         }
+
+
+class DiagnoseForm(DescribedErrorsMixin, forms.Form):
+    """The error-message box of /check/ and the saved setups; diagnose.clean_text() is the one validator."""
+
+    error_text = forms.CharField(
+        label=_("Paste the error message your mail program shows"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_(
+            "Copy the whole message, with its numbers (such as 0x800CCC0E or 535 5.7.8). "
+            "If it cannot be copied, type the words you see."
+        ),
+    )
+    mail_client = forms.ChoiceField(
+        label=_("Which mail program shows it? (optional)"),
+        choices=[("", _("I don't know"))] + [c for c in MailProgram.choices if c[0] != MailProgram.OTHER],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "diagnose_%s")  # ids of their own beside the quick check's fields
+        super().__init__(*args, **kwargs)
+        self.fields["error_text"].widget.attrs["aria-describedby"] = f"{self['error_text'].auto_id}_helptext"
+
+    def clean(self):
+        if self.errors:
+            return self.cleaned_data  # the field's own error (a NUL, an unknown program) says it
+        data = {"error_text": self.cleaned_data["error_text"], "mail_client": self.cleaned_data["mail_client"]}
+        try:
+            self.text, self.client = diagnose.clean_text(data)
+        except InvalidInput as exc:
+            form_add_error(self, exc)
+        return self.cleaned_data

@@ -4,16 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import member_for_user
 
 from . import autoconfig, guides, op25b, selectors, services
-from .forms import MailSetupForm
+from .forms import DiagnoseForm, MailSetupForm
 from .models import DnsCheck
 from .route import mail_route
 from .selectors import get_mail_setup_for_member
+from .views import diagnose_page
 
 
 def _form_page(request, form, setup=None, status=200):
@@ -54,6 +56,8 @@ def setup_detail(request, setup_id: int):
         # The DNS facts behind the advice, as on /check/.
         "provider": selectors.provider_check(inputs, verdict, provider_facts),
         "dns": selectors.dns_facts(domain=own_domain, kind=DnsCheck.Kind.OWN_DOMAIN) if own_domain else None,
+        "diagnose_form": DiagnoseForm(initial={"mail_client": setup.mail_program}),
+        "diagnose_action": reverse("mail-setup-diagnose", args=[setup.id]),
     }
     return render(request, "mailsettings/setup_detail.html", context)
 
@@ -71,6 +75,16 @@ def setup_edit(request, setup_id: int):
             return redirect("mail-setup", setup_id=setup.id)
         return _form_page(request, form, setup, status=400)
     return _form_page(request, MailSetupForm(member=member, initial=MailSetupForm.initial_from(setup)), setup)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup_diagnose(request, setup_id: int):
+    """The error-message decoder from a saved setup: its mail program comes first."""
+    member = member_for_user(request.user)
+    setup = get_mail_setup_for_member(member, setup_id)
+    action = reverse("mail-setup-diagnose", args=[setup.id])
+    return diagnose_page(request, action=action, setup=setup, mail_client=setup.mail_program)
 
 
 @login_required

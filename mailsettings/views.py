@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import member_for_user
 
-from . import autoconfig, dnscheck, guides, op25b, selectors, services
-from .forms import QuickCheckForm
+from . import autoconfig, diagnose, dnscheck, guides, op25b, selectors, services
+from .forms import DiagnoseForm, QuickCheckForm
 from .models import DnsCheck
 from .route import mail_route
 
@@ -82,6 +82,8 @@ def check(request):
             "table": op25b.TABLE,
             "provider": provider,
             "dns": own_domain_facts,
+            "diagnose_form": DiagnoseForm(initial={"mail_client": form.inputs.mail_client if verdict else ""}),
+            "diagnose_action": reverse("check-diagnose"),
         },
         status=400 if submitted and not form.is_valid() else 200,
     )
@@ -96,6 +98,27 @@ def provider_check(request):
     response = JsonResponse({"pending": facts["pending"], "source": facts["source"]})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def diagnose_page(request, *, action: str, setup=None, mail_client: str = ""):
+    """The error-message decoder's page (DESIGN §7b), for anyone (/check/diagnose/) and for a saved
+    setup. A POST, so the pasted text (mail addresses, names) stays out of URLs and access logs."""
+    result, status = None, 200
+    if request.method == "POST":
+        form = DiagnoseForm(request.POST)
+        if form.is_valid():
+            result = diagnose.for_page(diagnose.diagnose(form.text, mail_client=form.client))
+        else:
+            status = 400
+    else:
+        form = DiagnoseForm(initial={"mail_client": mail_client})
+    context = {"diagnose_form": form, "diagnose_action": action, "result": result, "setup": setup}
+    return render(request, "mailsettings/diagnose.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def check_diagnose(request):
+    return diagnose_page(request, action=reverse("check-diagnose"), mail_client=request.GET.get("mail_client", ""))
 
 
 def _kind_and_domain(data) -> tuple[str, str] | None:

@@ -18,6 +18,7 @@ OPERATIONS = [
     ("get", "/api/v1/members/?search=M1000001", None, "read"),
     ("get", "/api/v1/members/M1000001/", None, "read"),
     ("post", "/api/v1/op25b/verdict/", {"ip_type": "fixed", "sending_via": "none"}, "read"),
+    ("post", "/api/v1/op25b/diagnose/", {"error_text": "535 5.7.8"}, "read"),
 ]
 ids = [f"{m} {p}" for m, p, _b, _s in OPERATIONS]
 
@@ -118,7 +119,9 @@ def test_the_errors_are_in_japanese_by_default_and_english_on_request(anon_api):
     assert ja != en
 
 
-@pytest.mark.parametrize("path", ["/api/v1/tickets/", "/api/v1/plan-change-requests/", "/api/v1/op25b/verdict/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/tickets/", "/api/v1/plan-change-requests/", "/api/v1/op25b/verdict/", "/api/v1/op25b/diagnose/"]
+)
 def test_options_is_a_405_not_an_error(api, path):
     response = api.options(path)
     assert response.status_code == 405

@@ -95,7 +95,7 @@ def test_a_generated_client_drives_every_operation_with_its_success_and_its_erro
     from okbnet_client import models as m
     from okbnet_client.api.dynamic_ranges import dynamic_ranges_retrieve
     from okbnet_client.api.members import members_retrieve, members_search
-    from okbnet_client.api.op25b import op25b_verdict
+    from okbnet_client.api.op25b import op25b_diagnose, op25b_verdict
     from okbnet_client.api.plan_change_requests import plan_change_requests_create, plan_change_requests_retrieve
     from okbnet_client.api.plans import plans_list
     from okbnet_client.api.spam_reports import spam_reports_create, spam_reports_list, spam_reports_retrieve
@@ -160,6 +160,18 @@ def test_a_generated_client_drives_every_operation_with_its_success_and_its_erro
     no_port = m.VerdictInputRequest(ip_type=m.IpTypeEnum.DYNAMIC, sending_via=m.SendingViaEnum.OKBNET)
     bad = op25b_verdict.sync(client=api, body=no_port)
     assert isinstance(bad, m.FieldErrors) and "port" in bad.additional_properties
+
+    # Diagnoses: a recognised message, one not recognised (its next step), an empty one a field error.
+    known = op25b_diagnose.sync(
+        client=api,
+        body=m.DiagnoseInputRequest(error_text="エラー (0x800CCC0E)", mail_client=m.MailProgramEnum.OUTLOOK_CLASSIC),
+    )
+    assert known.recognised is True and known.matches[0].rule == m.RuleEnum.R11
+    assert known.matches[0].cause == m.CauseEnum.PORT25_BLOCKED
+    unknown_text = op25b_diagnose.sync(client=api, body=m.DiagnoseInputRequest(error_text="nothing we know"))
+    assert unknown_text.recognised is False and unknown_text.matches == [] and unknown_text.detail
+    empty = op25b_diagnose.sync(client=api, body=m.DiagnoseInputRequest(error_text=" "))
+    assert isinstance(empty, m.FieldErrors) and "error_text" in empty.additional_properties
 
     # Tickets: open (idempotently), list with filters, read, change, comment; and their errors.
     opening = m.TicketCreateInputRequest(

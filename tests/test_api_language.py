@@ -67,6 +67,11 @@ CASES = [
     ("post", "/api/v1/op25b/verdict/", {"ip_type": "x", "sending_via": "okbnet", "port": "25"}, 400),
     ("post", "/api/v1/op25b/verdict/", {"ip_type": "dynamic", "sending_via": "okbnet", "okbnet_address": "a@b"}, 400),
     ("post", "/api/v1/op25b/verdict/", [1], 400),
+    ("post", "/api/v1/op25b/diagnose/", {}, 400),
+    ("post", "/api/v1/op25b/diagnose/", {"error_text": " ", "mail_client": "x"}, 400),
+    ("post", "/api/v1/op25b/diagnose/", {"error_text": "x" * 10_001}, 400),
+    ("post", "/api/v1/op25b/diagnose/", {"error_text": 5}, 400),
+    ("post", "/api/v1/op25b/diagnose/", "[1]", 400),
     ("post", "/api/v1/spam-reports/", {"source_ip": "x", "seen_at": "x", "evidence": " ", "reporter": 1}, 400),
     (
         "post",

@@ -16,7 +16,8 @@ from okbnet_portal.celery import app
 from .factories import MemberFactory, PlanFactory, StaffFactory
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-MAX_SECONDS = 200
+# 200 s for the first 15 operations; the decoder's (issue 13) coverage phase alone took 20 s here.
+MAX_SECONDS = 240
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 

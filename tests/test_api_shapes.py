@@ -121,6 +121,19 @@ def test_the_verdict_dict_is_the_verdict_serializer(closed_spec):
         check(closed_spec, "Verdict", verdicts.verdict_give(body, counted=False)[0])
 
 
+def test_the_diagnosis_dict_is_the_diagnosis_serializer(closed_spec):
+    from mailsettings import diagnose
+
+    for text in ("0x800CCC0E", "554 5.7.1 Relay access denied", "421 4.7.0 Try again later", "nothing known"):
+        check(closed_spec, "Diagnosis", diagnose.diagnose(text))
+    for entry in diagnose.TABLE:  # every cause, rule (or null) and client is in the schema's enums
+        body = diagnose.diagnose(
+            entry.patterns[0] if isinstance(entry.patterns[0], str) else " ".join(entry.patterns[0])
+        )
+        check(closed_spec, "Diagnosis", body)
+        assert body["recognised"] is True
+
+
 def test_the_dynamic_ranges_body_is_its_serializer(closed_spec, client):
     assert DynamicRangesView  # the view whose body this is
     check(closed_spec, "DynamicRanges", client.get("/api/v1/network/dynamic-ranges/").json())

@@ -20,6 +20,8 @@ SETUP_URLS = [
     ("mail-setup-edit", "get", 200),
     ("mail-setup-edit", "post", 302),
     ("mail-setup-mobileconfig", "get", 200),
+    ("mail-setup-diagnose", "get", 200),
+    ("mail-setup-diagnose", "post", 400),  # the owner's form, with no message pasted
     ("mail-setup-delete", "post", 302),  # last: it removes the setup
 ]
 EDIT = {"label": "x", "mail_program": "other", "sending_via": "webmail"}
