@@ -404,15 +404,14 @@ def test_the_catalogue_check_reports_the_entries_that_no_longer_match(probe_sett
         probe_settings.OKBNET_DNS_NAMESERVERS = [catalogue_dns.address]
         with pytest.raises(CommandError, match="Yahoo! JAPAN"):
             call_command("check_provider_catalogue", stdout=out)
-    lines = {line.split()[1] if not line.startswith(str(len(providers.CATALOGUE))) else "total": line
-             for line in out.getvalue().splitlines()}  # fmt: skip
-    assert lines["Gmail"].startswith("matches")
-    assert lines["Yahoo!"].startswith("differs") and "listed=465 probed=none" in lines["Yahoo!"]
-    assert all(lines[p.name.split()[0]].startswith("unchecked") for p in providers.CATALOGUE[2:])
-    assert (
-        lines["total"]
-        == f"{len(providers.CATALOGUE)} entries: 1 match, 1 differ, {len(providers.CATALOGUE) - 2} unchecked"
-    )
+    *rows, total = out.getvalue().splitlines()
+    by_host = {p.host: next(line for line in rows if f" {p.host} " in line) for p in providers.CATALOGUE}
+    assert len(rows) == len(providers.CATALOGUE)
+    assert by_host["smtp.gmail.com"].startswith("matches")
+    yahoo = by_host["smtp.mail.yahoo.co.jp"]
+    assert yahoo.startswith("differs") and "listed=465 probed=none" in yahoo
+    assert all(by_host[p.host].startswith("unchecked") for p in providers.CATALOGUE[2:])
+    assert total == f"{len(providers.CATALOGUE)} entries: 1 match, 1 differ, {len(providers.CATALOGUE) - 2} unchecked"
     _no_secrets_sent(peers)
 
 
