@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.services import PoolExhausted, address_allocate
+from okbnet_portal import counters
 from okbnet_portal.actors import Actor, actor_name
 from okbnet_portal.emails import email_queue
 from okbnet_portal.enqueue import Enqueued, enqueue_on_commit
@@ -52,12 +53,7 @@ def _normalise_code(code: str) -> str:
 
 def _count(key: str) -> int:
     """One more failure under `key` in the shared cache; the window starts at the first one."""
-    cache.add(key, 0, ACTIVATION_LOCK_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, ACTIVATION_LOCK_SECONDS)
-        return 1
+    return counters.count(key, timeout=ACTIVATION_LOCK_SECONDS)
 
 
 def _alert_staff_of_activation_attack(member_number: str, failures: int) -> None:

@@ -1,8 +1,6 @@
 """The carriers' list on gunicorn: a full GET and a conditional GET that gets a 304, each against a
 bare Django view on the same server (how cheap is a poll?)."""
 
-import os
-import tempfile
 import urllib.request
 
 from . import common
@@ -18,12 +16,12 @@ if not IpPool.objects.exists():
 """
 
 
-def main() -> None:
-    var = tempfile.mkdtemp(prefix="okbnet-bench-")
-    environ = common.env(DJANGO_SETTINGS_MODULE="bench.settings", OKBNET_VAR_DIR=var)
-    if "DATABASE_URL" not in os.environ:
-        environ["DATABASE_URL"] = f"sqlite:///{var}/bench.sqlite3"
-    common.manage("migrate", "--noinput", "-v0", environ=environ)
+def run() -> list[dict]:
+    with common.own_database("ranges", DJANGO_SETTINGS_MODULE="bench.settings") as environ:
+        return _measure(environ)
+
+
+def _measure(environ: dict[str, str]) -> list[dict]:
     common.manage("shell", "-c", SEED, environ=environ)
     with common.gunicorn(environ, workers=2) as base:
         url = base + "/network/dynamic-ranges.txt"
@@ -49,3 +47,14 @@ def main() -> None:
     print(
         f"GET with If-None-Match (304):     {medians['304']:8.0f} req/s = {medians['304'] / medians['bare']:.2f} × bare"
     )
+    return [
+        common.row(
+            "carriers' list: conditional GET (304) / bare view (req/s)",
+            medians["304"] / medians["bare"],
+            0.7,
+            at_least=True,
+        ),
+        common.row(
+            "carriers' list: full GET (200) / bare view (req/s)", medians["full"] / medians["bare"], 0.5, at_least=True
+        ),
+    ]
