@@ -170,8 +170,12 @@ def _measure(environ: dict[str, str], forwarder: CountingForwarder) -> tuple[dic
             return json.loads(proc.stdout.strip().splitlines()[-1])
 
         before = forwarder.count
+        forwarder.kinds.clear()
         first = one_round()
         asked = forwarder.count - before
+        print("questions received, by name and type:")
+        for kind, count in forwarder.kinds.most_common():
+            print(f"  {count:6d} × {kind}")
         before = forwarder.count
         second = one_round()
         repeated = forwarder.count - before

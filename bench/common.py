@@ -70,7 +70,7 @@ def gunicorn(environ: dict[str, str], workers: int = 2) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine starts slowly
         while True:
             try:
                 urllib.request.urlopen(base + "/check/", timeout=2).read()

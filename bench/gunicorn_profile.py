@@ -1,14 +1,14 @@
 """gunicorn configuration of `BENCH_PROFILE_DIR=<dir> python -m bench <name>`: every request each
 worker serves is sampled by pyinstrument (the real server, the real middleware, the real database
-and cache); when the worker exits it writes `<dir>/<pid>.txt`, the profile of all its requests.
-Only the first REQUESTS requests of each worker are sampled. The figures of a profiled run are not figures: use it to see where the time goes."""
+and cache) until it has served BENCH_PROFILE_REQUESTS (500) of them; then it writes
+`<dir>/<pid>.txt`, the profile of those requests. The figures of a profiled run are not figures: use it to see where the time goes."""
 
 import os
 from pathlib import Path
 
 from pyinstrument import Profiler
 
-REQUESTS = 3000  # per worker: enough samples, and a profile that is quick to write out
+REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "500"))  # per worker
 
 _profiler: Profiler | None = None
 _served = 0
@@ -29,9 +29,6 @@ def post_request(worker, req, environ, resp):
     if _profiler.is_running:
         _profiler.stop()
         _served += 1
-
-
-def worker_exit(server, worker):
-    if _profiler is not None and _profiler.last_session is not None:
-        out = Path(os.environ["BENCH_PROFILE_DIR"]) / f"{os.getpid()}.txt"
-        out.write_text(_profiler.output_text(unicode=True, show_all=False, timeline=False))
+        if _served == REQUESTS:
+            out = Path(os.environ["BENCH_PROFILE_DIR"]) / f"{os.getpid()}.txt"
+            out.write_text(_profiler.output_text(unicode=True, show_all=False, timeline=False))
