@@ -277,6 +277,10 @@ def measure_in_process() -> None:
                 t = time.perf_counter()
                 fn(arg)
                 timings[name].append(time.perf_counter() - t)
+    for label, query in (("kanji", queries["partial"][1]), ("kana", queries["partial"][0])):
+        found = selectors.member_search(selectors.member_rows(), query)
+        plan = found[:51].explain(analyze=True, buffers=True)
+        print(f"EXPLAIN (ANALYZE, BUFFERS) of a partial search ({label} {query!r}, page 1 + 1 row):\n{plan}")
     hits = [len(selectors.member_search(selectors.member_rows(), q)[:50]) for q in queries["partial"]]
     print(f"partial queries: median {statistics.median(hits)} matches on the first page (max {max(hits)})")
     api_sides = ("primary key", "exact search", "partial search")
