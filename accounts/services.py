@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from network.services import PoolExhausted, address_allocate
 from okbnet_portal import counters
 from okbnet_portal.actors import Actor, actor_name
-from okbnet_portal.emails import email_queue
+from okbnet_portal.emails import email_send_after_commit
 from okbnet_portal.enqueue import Enqueued, enqueue_on_commit
 from okbnet_portal.errors import ApplicationError, Conflict, InvalidInput, NotFound
 from okbnet_portal.states import transition
@@ -439,7 +439,8 @@ def _carry_out(request: PlanChangeRequest, member: Member, steps: _Steps) -> Non
         f"{old_plan.name} → {target.name}: {target.monthly_fee:,}円 ({request.effective_date:%Y/%m/%d}〜)",
     )
 
-    email_queue(
+    # The worker sends it itself right after commit (no second task for the broker to carry).
+    email_send_after_commit(
         template="accounts/emails/plan_change_completed",
         to=[member.email],
         context={
