@@ -2,12 +2,21 @@
 
 A real NSD on loopback serves 500 own domains, each publishing exactly the records of the generated
 zone snippet (gw, MX, SPF with OKBNET's include, DKIM CNAME, DMARC with an external rua, SRV,
-autoconfig), and OKBNET's zone. A tiny counting UDP forwarder sits in front of it. A separate Celery
-worker process runs the checks. Figures: questions received per check as a ratio to the minimum one
-check needs (its distinct questions: A+AAAA of gw, MX, TXT, the include's TXT, DKIM TXT, _dmarc TXT,
-the report authorisation TXT, two SRV, autoconfig A, _mta-sts and _smtp._tls TXT; NSD follows the
-CNAMEs into OKBNET's zone itself), checks per second, and a second round within the TTL, which must
-send no question at all.
+autoconfig), and OKBNET's zone. A tiny counting UDP forwarder sits in front of it and counts the
+questions by name and type. A separate Celery worker process runs the checks. Figures: questions
+received per check as a ratio to the minimum one check needs (goal 1.0), checks per second, and a
+second round within the TTL, which must send no question at all.
+
+The minimum, 13 distinct questions: A and AAAA of gw, MX, TXT of the domain, the include's TXT,
+the DKIM selector's TXT, _dmarc TXT, the report authorisation TXT (RFC 7489 §7.1), the two SRV,
+autoconfig A, _mta-sts and _smtp._tls TXT; NSD follows the CNAMEs into OKBNET's zone itself.
+Profile (the forwarder's count by name and type, printed by each run): exactly those 13 per check,
+each once, 6,500 for 500 domains, the same number the checks count themselves: the ratio was
+already 1.00 on main when this branch started. What most likely removed the earlier figure's
+extra questions (1.25) is in main already: one check asks each question once (dnscheck.Session
+keeps its answers, so the SPF evaluation of three relay addresses does not re-ask the domain's and
+the include's TXT), and the resolver asks with EDNS, so a DKIM key is not truncated and asked
+again over TCP. Nothing was left to take out here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,17 @@
-"""The carriers' list on gunicorn: a full GET and a conditional GET that gets a 304, each against a
-bare Django view on the same server (how cheap is a poll?)."""
+"""The carriers' list (/network/dynamic-ranges.txt) on gunicorn: a full GET and a conditional GET
+that gets a 304, each against a bare Django view on the same server (goals: 304 >= 0.7, full >= 0.5).
+
+Profile (cProfile of the view in-process, 300 polls with If-None-Match, loaded machine), before:
+published_ranges 37 ms of 51 ms a poll (under cProfile): the query returned every active dynamic pool (220 rows,
+27 ms with the ORM's row handling), then a sort and a hash in Python, then the state from Redis
+(10 ms). Now PostgreSQL computes the pools' digest (md5 of string_agg in cidr order) and sends one
+row back; the rows are read only when the cache is cold or the digest moved: the poll went from 30
+to 20 ms in the same conditions, of which the one query is about 10 ms (ORM compile + round trip)
+and the Redis read of the state 6 ms. Floor: one database round trip (has the list changed?) and
+one cache round trip (the published state shared by every worker: ETag, Last-Modified); the bare
+view has neither, and on a loaded machine each round trip is also a wait for the CPU. A full GET
+adds one more cache read (the rendered body).
+"""
 
 import urllib.request
 
