@@ -325,6 +325,7 @@ def plan_change_process(*, request_id: int) -> PlanChangeRequest | None:
         )
         member = Member.objects.select_for_update().get(pk=request.member_id)
         steps = _Steps(request)
+        steps.add("processing")  # each run that does the work says so (a killed run's rolled back)
         try:
             _carry_out(request, member, steps)
         except PermanentFailure as failure:
@@ -415,9 +416,6 @@ def _carry_out(request: PlanChangeRequest, member: Member, steps: _Steps) -> Non
     target = request.target_plan
     if target is None or target.ip_type != IpType.FIXED:
         raise PermanentFailure(Reason.NO_FIXED_VARIANT, request.from_plan_id and str(request.from_plan_id))
-    if not any(s["step"] == "processing" for s in steps.steps):
-        steps.add("processing")
-
     try:
         address = address_allocate(member=member, line_type=target.line_type)
     except PoolExhausted as exc:
