@@ -30,6 +30,7 @@ def free_port() -> int:
 
 def env(**extra: str) -> dict[str, str]:
     base = dict(os.environ)
+    base.setdefault("DJANGO_SETTINGS_MODULE", "okbnet_portal.settings")
     base.setdefault("DJANGO_DEBUG", "0")
     base.setdefault("DJANGO_SECRET_KEY", "bench-" + os.urandom(16).hex())
     base.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
