@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from network import provisioning
 from network.services import PoolExhausted, address_allocate
+from okbnet_portal import counters
 from okbnet_portal.actors import Actor, actor_name
-from okbnet_portal.emails import email_queue
+from okbnet_portal.emails import email_send_after_commit
 from okbnet_portal.enqueue import Enqueued, enqueue_on_commit
 from okbnet_portal.errors import ApplicationError, Conflict, InvalidInput, NotFound
 from okbnet_portal.states import transition
@@ -53,12 +54,7 @@ def _normalise_code(code: str) -> str:
 
 def _count(key: str) -> int:
     """One more failure under `key` in the shared cache; the window starts at the first one."""
-    cache.add(key, 0, ACTIVATION_LOCK_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, ACTIVATION_LOCK_SECONDS)
-        return 1
+    return counters.count(key, timeout=ACTIVATION_LOCK_SECONDS)
 
 
 def _alert_staff_of_activation_attack(member_number: str, failures: int) -> None:
@@ -237,6 +233,8 @@ def plan_change_request(*, member: Member, target_plan: ConnectionPlan | None = 
             member = Member.objects.select_for_update().filter(pk=member.pk).first()
             if member is None:
                 raise NotFound(_("No member has this number."))
+            # The plan and its fixed variant in one query, after the lock (see above).
+            member.plan = ConnectionPlan.objects.select_related("fixed_variant").get(pk=member.plan_id)
             refusal = plan_change_refusal(member=member, open_request=open_request_for(member))
             if refusal is not None:
                 raise refusal
@@ -300,20 +298,19 @@ def plan_change_retry(*, request: PlanChangeRequest | int, by: Actor) -> PlanCha
 def plan_change_process(*, request_id: int) -> PlanChangeRequest | None:
     """The worker's job. Safe to run twice, concurrently, or after a worker died half-way.
 
-    The claim (submitted → processing) is a conditional update. All the work then happens in
-    one transaction that locks the request and re-checks it is still `processing`: a killed
-    worker's transaction rolls back and leaves `processing`, which the next delivery (or the
-    sweep) picks up; a second delivery that arrives while the first is working waits on the
-    lock and then finds the request finished.
+    The claim (submitted → processing) is a conditional update, committed on its own (one
+    statement). All the work then happens in one transaction that locks the request and re-checks
+    it is still `processing`: a killed worker's transaction rolls back and leaves `processing`,
+    which the next delivery (or the sweep) picks up; a second delivery that arrives while the
+    first is working waits on the lock and then finds the request finished. The ticket's steps
+    are written together at the end of that transaction (one INSERT), so the history shows them
+    all or none.
     """
     now = timezone.now()
     claimed = PlanChangeRequest.objects.filter(id=request_id, status=Status.SUBMITTED).update(
         status=Status.PROCESSING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
     )
-    if claimed:
-        ticket_id = PlanChangeRequest.objects.values_list("ticket_id", flat=True).get(id=request_id)
-        tickets.ticket_record_step(ticket=ticket_id, step="processing")
-    elif PlanChangeRequest.objects.filter(id=request_id, status=Status.PROCESSING).exists() is False:
+    if not claimed and not PlanChangeRequest.objects.filter(id=request_id, status=Status.PROCESSING).exists():
         return None  # completed, failed, cancelled or gone: nothing to do twice
 
     with transaction.atomic():
@@ -323,13 +320,17 @@ def plan_change_process(*, request_id: int) -> PlanChangeRequest | None:
         ):
             return None
         request = (
-            PlanChangeRequest.objects.select_for_update(of=("self",)).select_related("target_plan").get(id=request_id)
+            PlanChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("target_plan", "from_plan", "ticket")
+            .get(id=request_id)
         )
         member = Member.objects.select_for_update().get(pk=request.member_id)
+        steps = _Steps(request)
+        steps.add("processing")  # each run that does the work says so (a killed run's rolled back)
         try:
-            _carry_out(request, member)
+            _carry_out(request, member, steps)
         except PermanentFailure as failure:
-            _fail(request, failure.reason, failure.detail)
+            _fail(request, failure.reason, failure.detail, steps)
     return request
 
 
@@ -338,7 +339,7 @@ def plan_change_give_up(*, request_id: int, detail: str) -> None:
     with transaction.atomic():
         request = PlanChangeRequest.objects.select_for_update().filter(id=request_id).first()
         if request is not None and request.is_open:
-            _fail(request, Reason.GAVE_UP, detail)
+            _fail(request, Reason.GAVE_UP, detail, _Steps(request))
 
 
 def plan_change_requeue_stuck(
@@ -390,42 +391,56 @@ def new_connection_username(member: Member) -> str:
     return candidate
 
 
-def _carry_out(request: PlanChangeRequest, member: Member) -> None:
+class _Steps:
+    """The steps of one run of the worker: kept on the request (`steps`) and on its ticket
+    (system-step events), each once; the events are written in one INSERT by `record`."""
+
+    def __init__(self, request: PlanChangeRequest):
+        self.request = request
+        self.steps = list(request.steps)
+        self.events: list[tuple[str, str]] = []
+
+    def add(self, code: str, body: str = "") -> None:
+        self.steps.append(_step(code))
+        self.events.append((code, body))
+
+    def record(self) -> None:
+        """Write the steps on the request (not saved here) and their events on the ticket."""
+        self.request.steps = self.steps
+        tickets.ticket_record_steps(ticket=self.request.ticket_id, steps=self.events)
+        self.events = []
+
+
+def _carry_out(request: PlanChangeRequest, member: Member, steps: _Steps) -> None:
     if member.status != Member.Status.ACTIVE:
         raise PermanentFailure(Reason.MEMBER_SUSPENDED, member.status)
     target = request.target_plan
     if target is None or target.ip_type != IpType.FIXED:
         raise PermanentFailure(Reason.NO_FIXED_VARIANT, request.from_plan_id and str(request.from_plan_id))
-    steps = list(request.steps)
-    if not any(s["step"] == "processing" for s in steps):
-        steps.append(_step("processing"))
-
     try:
         address = address_allocate(member=member, line_type=target.line_type)
     except PoolExhausted as exc:
         raise PermanentFailure(Reason.POOL_EXHAUSTED, str(exc)) from None
-    steps.append(_step("address_allocated"))
-    tickets.ticket_record_step(ticket=request.ticket_id, step="address_allocated", body=address.address)
+    steps.add("address_allocated", address.address)
 
     username = new_connection_username(member)
-    steps.append(_step("username_issued"))
-    tickets.ticket_record_step(ticket=request.ticket_id, step="username_issued", body=username)
+    steps.add("username_issued", username)
 
-    old_plan = member.plan
+    # The request's from_plan is the member's plan unless staff changed it meanwhile.
+    old_plan = request.from_plan if request.from_plan_id == member.plan_id else member.plan
     member.plan = target
     member.connection_username = username
     member.fixed_ip = address.address
     member.save(update_fields=["plan", "connection_username", "fixed_ip", "updated_at"])
     provisioning.member_plan_changed(request=request, member=member)  # RADIUS, after commit
-    steps.append(_step("plan_switched"))
-    tickets.ticket_record_step(
-        ticket=request.ticket_id,
-        step="plan_switched",
+    steps.add(
+        "plan_switched",
         # Names and money as the staff read them (8,030円), not plan codes.
-        body=f"{old_plan.name} → {target.name}: {target.monthly_fee:,}円 ({request.effective_date:%Y/%m/%d}〜)",
+        f"{old_plan.name} → {target.name}: {target.monthly_fee:,}円 ({request.effective_date:%Y/%m/%d}〜)",
     )
 
-    email_queue(
+    # The worker sends it itself right after commit (no second task for the broker to carry).
+    email_send_after_commit(
         template="accounts/emails/plan_change_completed",
         to=[member.email],
         context={
@@ -442,27 +457,27 @@ def _carry_out(request: PlanChangeRequest, member: Member) -> None:
             "ticket": request.ticket.number,
         },
     )
-    steps.append(_step("email_queued"))
-    tickets.ticket_record_step(ticket=request.ticket_id, step="email_queued", body=member.email)
+    steps.add("email_queued", member.email)
 
-    steps.append(_step("completed"))
+    steps.add("completed")
     transition(request, to=Status.COMPLETED)
     request.new_connection_username = username
     request.fixed_ip = address.address
-    request.steps = steps
     request.finished_at = timezone.now()
+    steps.record()
     request.save()
-    tickets.ticket_record_step(ticket=request.ticket_id, step="completed")
     tickets.ticket_resolve_by_system(ticket=request.ticket_id, note=str(_("Fixed-IP plan change completed.")))
 
 
-def _fail(request: PlanChangeRequest, reason: str, detail: str = "") -> None:
+def _fail(request: PlanChangeRequest, reason: str, detail: str, steps: _Steps) -> None:
+    """A permanent failure (raised before any work was done): the request says `failed` and why,
+    and its ticket waits for a person."""
     transition(request, to=Status.FAILED)
     request.failure_reason = reason
     request.failure_detail = detail or ""
     request.finished_at = timezone.now()
-    request.steps = [*request.steps, _step("failed")]
-    request.save()
     label = str(Reason(reason).label)
-    tickets.ticket_record_step(ticket=request.ticket_id, step="failed", body=f"{reason}: {label}")
+    steps.add("failed", f"{reason}: {label}")
+    steps.record()
+    request.save()
     tickets.ticket_flag_for_person(ticket=request.ticket_id, reason=label)

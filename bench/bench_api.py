@@ -1,17 +1,33 @@
 """Call-center API at scale: member search over 1,000,000 generated members on PostgreSQL.
 
-Creates its own database (okbnet_bench_api, dropped at the end; never a test database), loads
+Creates its own database (<DATABASE_URL name>_api, dropped at the end; never a test database), loads
 the members with COPY, then measures, alternating sides in rounds:
 - in-process (the selector's SQL, as the view runs it): p50/p95 of exact and partial searches
-  as a ratio to a primary-key fetch of the same row shape (goals: exact ≤ 2, partial ≤ 5);
-- over HTTP on gunicorn: the search endpoint against the member-detail endpoint;
+  as a ratio to a primary-key fetch of the same row shape (goals, p95: exact <= 1.5, partial <= 3);
+  it prints EXPLAIN (ANALYZE, BUFFERS) of two partial searches;
+- over HTTP on gunicorn: the search endpoint against the member-detail endpoint (no goal);
 - the staff member search (/staff/members/?q=, the same selector, 25 rows a page, no count):
-  p95 as a ratio to the primary-key fetch (goals: exact ≤ 2, partial name/kana ≤ 3);
+  p95 as a ratio to the primary-key fetch (same goals);
 - the ticket list (`/api/v1/tickets/?page_size=100`, with its API key) in requests per second
-  (wrk) as a ratio to a bare values() + JsonResponse view of the same 100 rows (goal ≥ 0.5).
+  (wrk) as a ratio to a bare values() + JsonResponse view of the same 100 rows (goal >= 0.7).
 
-Environment: BENCH_API_MEMBERS (default 1000000), BENCH_PG_URL (server, default
-postgres://postgres@127.0.0.1:5432).
+Profile. Partial search: EXPLAIN shows a BitmapOr of the two pg_trgm GIN indexes
+(member_name_trgm_idx, member_name_kana_trgm_idx), a bitmap heap scan of the few matching rows and
+a sort of them, executed in under 1 ms with about 45 buffers: the plan is the right one and was
+left alone. Exact search: one UNION ALL query (a BitmapOr of the member number, user name,
+UPPER(e-mail) and phone-key b-trees, plus the old user names' semi-join) against one primary-key
+probe: four to five index probes, a larger query to compile and plan; on a loaded machine each
+costs CPU waits the primary-key fetch does not have. Its floor sits near 2× the primary-key fetch
+unless the query's shape picks the one key it can be (not done: it would change who is found for
+a user name that looks like another key).
+Ticket list (cProfile of the view in-process, 20,000 tickets, loaded machine): 200 ms a request,
+of which the COUNT(*) for `count` 57 ms (a sequential scan of the 20,000 tickets; PostgreSQL
+removes the LEFT JOINs), the 101-row page 28 ms, the throttle's round trip 30 ms (one now,
+okbnet_portal.counters; two before), the rows as dicts with RFC 3339 times 17 ms; the bare view
+has only the page query. The count is part of the contract (`count` in every list): it is the
+floor that keeps the ratio below the goal at this size.
+
+Environment: BENCH_API_MEMBERS (default 1000000).
 """
 
 from __future__ import annotations
@@ -20,16 +36,13 @@ import io
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from contextlib import closing
 from urllib.parse import quote
 
-from .common import PY, ROOT, alternate, env, gunicorn, manage, wrk
+from .common import alternate, child, emit, gunicorn, manage, own_database, row, wrk
 
-DB_NAME = os.environ.get("BENCH_API_DB", "okbnet_bench_api")
-SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 MEMBERS = int(os.environ.get("BENCH_API_MEMBERS", "1000000"))
 TICKETS = min(MEMBERS // 7, 20000)
 ROUNDS = 5
@@ -103,10 +116,10 @@ KANJI = [
 PAIRS = [(k[0], k[1:]) for k in KANJI]
 
 
-def pg(dbname: str = "postgres"):
+def pg(url: str):
     import psycopg2
 
-    conn = psycopg2.connect(f"{SERVER}/{dbname}")
+    conn = psycopg2.connect(url)
     conn.autocommit = True
     return conn
 
@@ -152,7 +165,7 @@ def load(environ: dict[str, str]) -> None:
     import importlib
 
     pg_indexes = importlib.import_module("accounts.migrations.0005_member_search_idempotency").PG_INDEXES
-    with closing(pg(DB_NAME)) as conn, conn.cursor() as cur:
+    with closing(pg(environ["DATABASE_URL"])) as conn, conn.cursor() as cur:
         cur.execute(
             "INSERT INTO accounts_connectionplan (code, name, name_en, line_type, ip_type, monthly_fee, sort_order)"
             " VALUES ('fibre-home', '光ホーム', 'Fibre Home', 'fibre', 'dynamic', 5280, 1),"
@@ -195,23 +208,24 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def report(
-    title: str, timings: dict[str, list[float]], baseline: str, goals: dict[str, float], *, judge: str = "p50"
-) -> None:
-    """Print p50/p95 of each side as ratios to the baseline; `judge` says which ratio meets a goal."""
+def report(title: str, timings: dict[str, list[float]], baseline: str, goals: dict[str, float]) -> list[dict]:
+    """Print p50/p95 of each side as ratios to the baseline; the p95 ratio is judged against the goal."""
     base50, base95 = statistics.median(timings[baseline]), percentile(timings[baseline], 0.95)
     print(f"{title}: {baseline} p50 {base50 * 1000:.3f} ms, p95 {base95 * 1000:.3f} ms")
+    rows = []
     for name, values in timings.items():
         if name == baseline:
             continue
         p50, p95 = statistics.median(values), percentile(values, 0.95)
         goal = goals.get(name)
-        ratio = p95 / base95 if judge == "p95" else p50 / base50
-        verdict = "" if goal is None else f" (goal {judge} ≤ {goal:g}: {'met' if ratio <= goal else 'MISSED'})"
+        verdict = "" if goal is None else f" (goal p95 ≤ {goal:g}: {'met' if p95 / base95 <= goal else 'MISSED'})"
         print(
             f"  {name:<16} p50 {p50 * 1000:.3f} ms = {p50 / base50:.2f}x, "
             f"p95 {p95 * 1000:.3f} ms = {p95 / base95:.2f}x{verdict}"
         )
+        if goal is not None:
+            rows.append(row(f"{title}: {name} p95 / {baseline} p95", p95 / base95, goal, at_least=False))
+    return rows
 
 
 def sample_queries(rng: random.Random) -> dict[str, list[str]]:
@@ -225,11 +239,11 @@ def sample_queries(rng: random.Random) -> dict[str, list[str]]:
         )
     )
     exact, partial = [], []
-    for i, row in enumerate(rows):
-        digits = row["phone"].replace("-", "")
-        phone = [row["phone"], digits, "+81" + digits[1:]][i // 4 % 3]  # any format is one number
-        exact.append([row["member_number"], row["connection_username"], row["email"].upper(), phone][i % 4])
-        partial.append(row["name"][:4] if i % 2 else row["name_kana"][-6:])
+    for i, found in enumerate(rows):
+        digits = found["phone"].replace("-", "")
+        phone = [found["phone"], digits, "+81" + digits[1:]][i // 4 % 3]  # any format is one number
+        exact.append([found["member_number"], found["connection_username"], found["email"].upper(), phone][i % 4])
+        partial.append(found["name"][:4] if i % 2 else found["name_kana"][-6:])
     return {"pk": [r["pk"] for r in rows], "exact": exact, "partial": partial}
 
 
@@ -279,22 +293,26 @@ def measure_in_process() -> None:
                 t = time.perf_counter()
                 fn(arg)
                 timings[name].append(time.perf_counter() - t)
+    for label, query in (("kanji", queries["partial"][1]), ("kana", queries["partial"][0])):
+        found = selectors.member_search(selectors.member_rows(), query)
+        plan = found[:51].explain(analyze=True, buffers=True)
+        print(f"EXPLAIN (ANALYZE, BUFFERS) of a partial search ({label} {query!r}, page 1 + 1 row):\n{plan}")
     hits = [len(selectors.member_search(selectors.member_rows(), q)[:50]) for q in queries["partial"]]
     print(f"partial queries: median {statistics.median(hits)} matches on the first page (max {max(hits)})")
     api_sides = ("primary key", "exact search", "partial search")
-    report(
-        "member search, in-process (SQL + rows)",
+    rows = report(
+        f"member search at {MEMBERS:,} members",
         {k: v for k, v in timings.items() if k in api_sides},
         "primary key",
-        {"exact search": 2, "partial search": 5},
+        {"exact search": 1.5, "partial search": 3},
     )
-    report(
-        "staff member search /staff/members/?q=, in-process (SQL + rows)",
+    rows += report(
+        "staff member search /staff/members/?q=",
         {k: v for k, v in timings.items() if k == "primary key" or k.startswith("staff")},
         "primary key",
-        {"staff exact": 2, "staff partial": 3},
-        judge="p95",
+        {"staff exact": 1.5, "staff partial": 3},
     )
+    emit(rows)
 
 
 def measure_http(environ: dict[str, str]) -> None:
@@ -341,30 +359,19 @@ def measure_http(environ: dict[str, str]) -> None:
     ratio = rates["API ticket list"] / rates["bare values()"]
     print(
         f"ticket list, 100 rows: API {rates['API ticket list']:.0f} req/s, bare values() + JsonResponse "
-        f"{rates['bare values()']:.0f} req/s = {ratio:.2f} (goal ≥ 0.5: {'met' if ratio >= 0.5 else 'MISSED'})"
+        f"{rates['bare values()']:.0f} req/s = {ratio:.2f} (goal ≥ 0.7: {'met' if ratio >= 0.7 else 'MISSED'})"
     )
+    emit([row("ticket list, 100 rows / bare values() + JsonResponse (req/s)", ratio, 0.7, at_least=True)])
 
 
-def main() -> None:
-    if not SERVER.startswith("postgres"):
-        raise SystemExit("bench_api needs PostgreSQL (BENCH_PG_URL)")
-    with closing(pg()) as conn, conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    environ = env(
-        DATABASE_URL=f"{SERVER}/{DB_NAME}",
-        CACHE_URL="",
-        API_RATE_SEARCH="1000000/min",
-        API_RATE_READ="1000000/min",
-    )
-    try:
-        manage("migrate", "--noinput", "-v0", environ=environ)
+def run() -> list[dict]:
+    with own_database(
+        "api", migrate=True, CACHE_URL="", API_RATE_SEARCH="1000000/min", API_RATE_READ="1000000/min"
+    ) as environ:
         load(environ)
-        subprocess.run([PY, "-m", "bench.bench_api", "measure"], cwd=ROOT, env=environ, check=True)
-        subprocess.run([PY, "-m", "bench.bench_api", "http"], cwd=ROOT, env=environ, check=True)
-    finally:
-        with closing(pg()) as conn, conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        rows = child("bench.bench_api", "measure", environ=environ)
+        rows += child("bench.bench_api", "http", environ=environ)
+    return rows
 
 
 if __name__ == "__main__":

@@ -2,30 +2,41 @@
 
 A real NSD on loopback serves 500 own domains, each publishing exactly the records of the generated
 zone snippet (gw, MX, SPF with OKBNET's include, DKIM CNAME, DMARC with an external rua, SRV,
-autoconfig), and OKBNET's zone. A tiny counting UDP forwarder sits in front of it. A separate Celery
-worker process runs the checks. Figures: questions received per check as a ratio to the minimum one
-check needs (its distinct questions: A+AAAA of gw, MX, TXT, the include's TXT, DKIM TXT, _dmarc TXT,
-the report authorisation TXT, two SRV, autoconfig A, _mta-sts and _smtp._tls TXT; NSD follows the
-CNAMEs into OKBNET's zone itself), checks per second, and a second round within the TTL, which must
-send no question at all.
+autoconfig), and OKBNET's zone. A tiny counting UDP forwarder sits in front of it and counts the
+questions by name and type. A separate Celery worker process runs the checks. Figures: questions
+received per check as a ratio to the minimum one check needs (goal 1.0), checks per second, and a
+second round within the TTL, which must send no question at all.
+
+The minimum, 13 distinct questions: A and AAAA of gw, MX, TXT of the domain, the include's TXT,
+the DKIM selector's TXT, _dmarc TXT, the report authorisation TXT (RFC 7489 §7.1), the two SRV,
+autoconfig A, _mta-sts and _smtp._tls TXT; NSD follows the CNAMEs into OKBNET's zone itself.
+Profile (the forwarder's count by name and type, printed by each run): exactly those 13 per check,
+each once, 6,500 for 500 domains, the same number the checks count themselves: the ratio was
+already 1.00 on main when this branch started. What most likely removed the earlier figure's
+extra questions (1.25) is in main already: one check asks each question once (dnscheck.Session
+keeps its answers, so the SPF evaluation of three relay addresses does not re-ask the domain's and
+the include's TXT), and the resolver asks with EDNS, so a DKIM key is not truncated and asked
+again over TCP. Nothing was left to take out here.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
-import os
+import re
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
-from bench.common import PY, ROOT, env, manage
+from bench.common import PY, ROOT, env, own_database, row
 
 sys.path.insert(0, str(ROOT))
+import dns.message
+import dns.rdatatype
+
 from tests.dns_zones_mail import DKIM_TXT
 from tests.nsd import NSD, NsdServer
 
@@ -65,6 +76,7 @@ class CountingForwarder:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.count = 0
+        self.kinds: collections.Counter[str] = collections.Counter()  # "<name with d* for the domain> <type>"
         self._lock = threading.Lock()
         threading.Thread(target=self._serve, daemon=True).start()
 
@@ -76,6 +88,10 @@ class CountingForwarder:
                 return
             with self._lock:
                 self.count += 1
+                with contextlib.suppress(Exception):
+                    question = dns.message.from_wire(data).question[0]
+                    name = re.sub(r"\bd\d+\.own\.bench", "d*.own.bench", str(question.name))
+                    self.kinds[f"{name} {dns.rdatatype.to_text(question.rdtype)}"] += 1
             threading.Thread(target=self._forward, args=(data, peer), daemon=True).start()
 
     def _forward(self, data: bytes, peer) -> None:
@@ -114,10 +130,9 @@ print(json.dumps({"queued": queued, "seconds": elapsed, "ok": ok, "queries": que
 """
 
 
-def main() -> None:
+def run() -> list[dict]:
     if NSD is None:
-        print("nsd is not installed: skipped (apt-get install nsd)")
-        return
+        raise SystemExit("bench_dns needs nsd (apt-get install nsd)")
     names = {
         "OKBNET_MAIL_DOMAIN": "okbnet.bench",
         "OKBNET_RELAY_ADDRESSES": RELAYS,
@@ -127,42 +142,11 @@ def main() -> None:
     snippet = subprocess.run(
         [PY, "-c", SNIPPET], cwd=ROOT, env=env(**names), capture_output=True, text=True, check=True
     ).stdout
-    with tempfile.TemporaryDirectory(prefix="okbnet-bench-dns-") as tmp, NsdServer(zones(snippet)) as nsd:
+    with NsdServer(zones(snippet)) as nsd:
         forwarder = CountingForwarder(nsd.port)
         extra = {**names, "OKBNET_DNS_NAMESERVERS": f"127.0.0.1:{forwarder.port}"}
-        if "DATABASE_URL" not in os.environ or "CELERY_BROKER_URL" not in os.environ:
-            # The embedded run: SQLite and the filesystem broker in a throw-away var/.
-            extra.update({"OKBNET_VAR_DIR": tmp, "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"})
-            extra["CELERY_BROKER_URL"] = "filesystem://"
-        environ = env(**extra)
-        manage("migrate", "--noinput", "-v0", environ=environ)
-        clear = "from mailsettings.models import DnsCheck; DnsCheck.objects.filter(domain__endswith='.bench').delete()"
-        manage("shell", "-c", clear, environ=environ)
-        worker = subprocess.Popen(
-            [PY, "-m", "celery", "-A", "okbnet_portal", "worker", "--pool=threads", "--concurrency=8",
-             "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--purge"],
-            cwd=ROOT, env=environ,
-        )  # fmt: skip
-        try:
-            time.sleep(3)
-
-            def run() -> dict:
-                proc = subprocess.run(
-                    [PY, "-c", REQUEST, str(DOMAINS)], cwd=ROOT, env=environ, capture_output=True, text=True
-                )
-                if proc.returncode:
-                    raise RuntimeError(proc.stderr)
-                return json.loads(proc.stdout.strip().splitlines()[-1])
-
-            before = forwarder.count
-            first = run()
-            asked = forwarder.count - before
-            before = forwarder.count
-            second = run()
-            repeated = forwarder.count - before
-        finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+        with own_database("dns", **extra) as environ:
+            first, asked, second, repeated = _measure(environ, forwarder)
     minimum = PER_CHECK * DOMAINS
     print(f"domains checked: {DOMAINS} (all right: {first['ok']}) in {first['seconds']:.1f} s "
           f"= {DOMAINS / first['seconds']:.0f} checks/s through the queue")  # fmt: skip
@@ -171,7 +155,44 @@ def main() -> None:
     print(f"questions counted by the checks themselves: {first['queries']}")
     print(f"repeat within the TTL: {second['queued']} checks queued, {repeated} questions sent "
           f"({repeated / DOMAINS:.1f} per check)")  # fmt: skip
+    return [
+        row(f"DNS questions sent / minimum ({DOMAINS} own domains)", asked / minimum, 1.0, at_least=False),
+        row("DNS questions within the TTL (a second round)", repeated, 0, at_least=False),
+    ]
+
+
+def _measure(environ: dict[str, str], forwarder: CountingForwarder) -> tuple[dict, int, dict, int]:
+    worker = subprocess.Popen(
+        [PY, "-m", "celery", "-A", "okbnet_portal", "worker", "--pool=threads", "--concurrency=8",
+         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--purge"],
+        cwd=ROOT, env=environ,
+    )  # fmt: skip
+    try:
+        time.sleep(3)
+
+        def one_round() -> dict:
+            proc = subprocess.run(
+                [PY, "-c", REQUEST, str(DOMAINS)], cwd=ROOT, env=environ, capture_output=True, text=True
+            )
+            if proc.returncode:
+                raise RuntimeError(proc.stderr)
+            return json.loads(proc.stdout.strip().splitlines()[-1])
+
+        before = forwarder.count
+        forwarder.kinds.clear()
+        first = one_round()
+        asked = forwarder.count - before
+        print("questions received, by name and type:")
+        for kind, count in forwarder.kinds.most_common():
+            print(f"  {count:6d} × {kind}")
+        before = forwarder.count
+        second = one_round()
+        repeated = forwarder.count - before
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    return first, asked, second, repeated
 
 
 if __name__ == "__main__":
-    main()
+    print(run())

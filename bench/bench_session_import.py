@@ -6,9 +6,8 @@ no index, no checks) — the floor of any import. Ours: the worker's whole path
 members, COPY into the stage table in chunks with progress, then publish into the sessions in one
 transaction. Both sides alternate, the median of each is reported.
 
-Runs in its own database (okbnet_bench_import on BENCH_PG_URL, default
-postgres://postgres@127.0.0.1:5432) in a child process with its own environment, so nothing
-leaks into the other benchmarks. BENCH_IMPORT_ROWS changes the size.
+Runs in its own database (<DATABASE_URL name>_import) in a child process with its own
+environment, so nothing leaks into the other benchmarks. BENCH_IMPORT_ROWS changes the size.
 """
 
 from __future__ import annotations
@@ -16,26 +15,14 @@ from __future__ import annotations
 import io
 import os
 import statistics
-import subprocess
 import sys
 import time
-from contextlib import closing
 
-from .common import PY, ROOT, env, manage
+from .common import child, emit, own_database, row
 
-SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "okbnet_bench_import"
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
 MEMBERS = 5000
 ROUNDS = 3
-
-
-def pg(dbname: str = "postgres"):
-    import psycopg2
-
-    conn = psycopg2.connect(f"{SERVER}/{dbname}")
-    conn.autocommit = True
-    return conn
 
 
 def make_file(rows: int) -> bytes:
@@ -117,24 +104,15 @@ def measure() -> None:
         f"session-log import (worker path): {import_rate:10,.0f} rows/s = {import_rate / copy_rate:.3f} × bare COPY "
         f"(median {statistics.median(times['import']):.1f} s: check, stage COPY, publish)"
     )
+    emit(
+        [row(f"session-log import of {ROWS:,} rows / bare COPY (rows/s)", import_rate / copy_rate, None, at_least=True)]
+    )
 
 
-def main() -> None:
-    if not SERVER.startswith("postgres"):
-        raise SystemExit("bench_session_import needs PostgreSQL (BENCH_PG_URL)")
-    with closing(pg()) as conn, conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    environ = env(DATABASE_URL=f"{SERVER}/{DB_NAME}", CACHE_URL="", CELERY_BROKER_URL="memory://")
-    environ.setdefault("DJANGO_SETTINGS_MODULE", "okbnet_portal.settings")
-    environ["BENCH_IMPORT_ROWS"] = str(ROWS)
-    try:
-        manage("migrate", "--noinput", "-v0", environ=environ)
-        subprocess.run([PY, "-m", "bench.bench_session_import", "measure"], cwd=ROOT, env=environ, check=True)
-    finally:
-        with closing(pg()) as conn, conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+def run() -> list[dict]:
+    with own_database("import", CACHE_URL="", CELERY_BROKER_URL="memory://", BENCH_IMPORT_ROWS=str(ROWS)) as environ:
+        return child("bench.bench_session_import", "measure", environ=environ)
 
 
-if __name__ == "__main__":
-    measure() if sys.argv[1:] == ["measure"] else main()
+if __name__ == "__main__" and sys.argv[1:] == ["measure"]:
+    measure()

@@ -1,11 +1,14 @@
 """Verdicts asked for per day — on /check/ and through the API, not when a saved setup is shown
-(mailsettings.services.verdict_give(counted=True)) — counted in the cache (Redis in production): one INCR per verdict,
-never a database write on the verdict API's path. The staff dashboard reads the counters."""
+(mailsettings.services.verdict_give(counted=True)) — counted in the cache (Redis in production): one round trip
+per verdict (okbnet_portal.counters), never a database write on the verdict API's path. The staff dashboard reads the counters."""
 
+import contextlib
 import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
+
+from okbnet_portal import counters
 
 KEEP = datetime.timedelta(days=35)
 
@@ -15,15 +18,8 @@ def _key(day: datetime.date, verdict: str) -> str:
 
 
 def verdict_record(verdict: str) -> None:
-    key = _key(timezone.localdate(), verdict)
-    try:
-        try:
-            cache.incr(key)  # one round trip on every verdict but the day's first
-        except ValueError:
-            if not cache.add(key, 1, timeout=int(KEEP.total_seconds())):
-                cache.incr(key)
-    except Exception:  # noqa: S110 - statistics must never break a verdict
-        pass
+    with contextlib.suppress(Exception):  # statistics must never break a verdict
+        counters.count(_key(timezone.localdate(), verdict), timeout=int(KEEP.total_seconds()))
 
 
 def verdict_counts(*, days: int, verdicts: list[str]) -> dict[str, int]:

@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import member_for_user
+from okbnet_portal import counters
 
 from . import autoconfig, diagnose, dnscheck, guides, op25b, selectors, services
 from .forms import DiagnoseForm, QuickCheckForm
@@ -145,13 +145,7 @@ def dns_facts(request):
 def _within_client_limit(request) -> bool:
     """Anyone may ask for checks: at most OKBNET_DNS_CHECKS_PER_CLIENT_HOUR per client address."""
     key = f"okbnet:dns-recheck:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
-    return count <= settings.OKBNET_DNS_CHECKS_PER_CLIENT_HOUR
+    return counters.count(key, timeout=3600) <= settings.OKBNET_DNS_CHECKS_PER_CLIENT_HOUR
 
 
 @require_POST

@@ -205,17 +205,25 @@ def ticket_member_reply(*, ticket: Ticket | int, body: str, by: Actor) -> Ticket
 
 def ticket_record_step(*, ticket: Ticket | int, step: str, body: str = "", by: Actor = None) -> TicketEvent:
     """A step done by a worker (or another system); call inside the worker's transaction."""
+    return ticket_record_steps(ticket=ticket, steps=[(step, body)], by=by)[0]
+
+
+def ticket_record_steps(*, ticket: Ticket | int, steps: list[tuple[str, str]], by: Actor = None) -> list[TicketEvent]:
+    """Several steps (code, body) in their order, in one INSERT, and the ticket touched once."""
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    event = TicketEvent.objects.create(
-        ticket_id=pk,
-        kind=TicketEvent.Kind.SYSTEM_STEP,
-        field="step",
-        new_value=step,
-        body=body,
-        actor_name=actor_name(by),
+    events = TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=pk,
+            kind=TicketEvent.Kind.SYSTEM_STEP,
+            field="step",
+            new_value=step,
+            body=body,
+            actor_name=actor_name(by),
+        )
+        for step, body in steps
     )
     Ticket.objects.filter(pk=pk).update(updated_at=timezone.now())
-    return event
+    return events
 
 
 def ticket_flag_for_person(*, ticket: Ticket | int, reason: str, by: Actor = None) -> Ticket:
@@ -252,6 +260,7 @@ __all__ = [
     "ticket_member_reply",
     "ticket_open",
     "ticket_record_step",
+    "ticket_record_steps",
     "ticket_resolve_by_system",
     "ticket_set_priority",
 ]

@@ -1,19 +1,18 @@
 import time
 
-from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
+
+from okbnet_portal import counters
 
 
 class ClientRateThrottle(ScopedRateThrottle):
     """Per API client (or staff user) and per view scope, in fixed windows on the shared cache.
 
     DRF's SimpleRateThrottle keeps a list of every request's timestamp in the cache and rewrites
-    it on each request (O(rate) work); a counter per window is O(1): one incr (plus an add for the
-    window's first request).
+    it on each request (O(rate) work); a counter per window is O(1): one round trip to Redis
+    (okbnet_portal.counters).
     """
-
-    cache = cache
 
     def allow_request(self, request, view):
         self.scope = getattr(view, self.scope_attr, None)
@@ -27,11 +26,7 @@ class ClientRateThrottle(ScopedRateThrottle):
         ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
         self.window = int(time.time() // self.duration)
         key = f"throttle:{self.scope}:{ident}:{self.window}"
-        try:
-            count = self.cache.incr(key)
-        except ValueError:  # the window's first request
-            count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
-        return count <= self.num_requests
+        return counters.count(key, timeout=self.duration + 1) <= self.num_requests
 
     def wait(self):
         return max(0.0, (self.window + 1) * self.duration - time.time())
