@@ -32,6 +32,8 @@ BENCHMARKS = [
     "bench.bench_plan_change",
     "bench.bench_ranges",
     "bench.bench_session_import",
+    "bench.bench_probe",
+    "bench.bench_radius",
 ]
 
 RUN_ONE = """

@@ -160,8 +160,15 @@ def check_pages() -> dict:
     return {"check_ratio": ratio}
 
 
-def run() -> dict:
-    return {**probe_connections(), **check_pages()}
+def run() -> list[dict]:
+    probes, pages = probe_connections(), check_pages()
+    return [
+        common.row(
+            "probe connections per check / minimum (one per port)", probes["connections_ratio"], 1.0, at_least=False
+        ),
+        common.row("probe connections, repeat within the TTL", probes["repeat_connections"], 0, at_least=False),
+        common.row("/check/ random unknown domain / known provider", pages["check_ratio"], 0.5, at_least=True),
+    ]
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ import tempfile
 import time
 from urllib.parse import urlparse, urlunparse
 
+from bench import common
 from bench.common import ROOT
 
 sys.path.insert(0, str(ROOT))
@@ -27,7 +28,14 @@ N = int(os.environ.get("BENCH_RADIUS_CHANGES", "150"))
 ROUNDS = int(os.environ.get("BENCH_RADIUS_ROUNDS", "3"))
 
 
-def run() -> dict | None:
+def run() -> list[dict]:
+    figures = measure()
+    ratio = figures["ratio"] if figures else None
+    note = "" if figures else "needs PostgreSQL and freeradius"
+    return [common.row("plan change with RADIUS / without", ratio, None, at_least=False, note=note)]
+
+
+def measure() -> dict | None:
     db_url = os.environ.get("DATABASE_URL", "")
     if not db_url.startswith("postgres") or not (shutil.which("freeradius") or os.path.exists("/usr/sbin/freeradius")):
         print("skipped: set DATABASE_URL (PostgreSQL) and install freeradius to run this benchmark")
