@@ -152,3 +152,22 @@ def okbnet_test_names(dns, settings):
     settings.OKBNET_MAIL_DOMAIN = "okbnet.test"
     settings.OKBNET_SPF_INCLUDE = "_spf.okbnet.test"
     return dns
+
+
+# --- the mail gateway's policy service (network.policy) ------------------------------------
+
+
+@pytest.fixture
+def policy_redis(settings):
+    """The policy counters' Redis (CACHE_URL's), without earlier tests' counters."""
+    import redis
+
+    from network.policy import KEY_PREFIX
+    from tests.components import require
+
+    url = settings.OKBNET_POLICY_REDIS_URL
+    require(bool(url), "Redis for the policy counters (CACHE_URL=redis://...)")
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{KEY_PREFIX}:*"):
+        client.delete(key)
+    return url
