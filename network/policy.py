@@ -5,7 +5,7 @@ Postfix asks once per recipient (`check_policy_service inet:$OKBNET_POLICY_BIND`
 
 - the *directory*: an in-memory snapshot of the active members (log-in address → addresses they may
   send as, quota of their plan), loaded from the database at start, again when the portal signals a
-  change (a version number in Redis, read at most once a second) and every
+  change (a random version stamp in Redis, read at most once a second) and every
   `OKBNET_POLICY_REFRESH_SECONDS` in any case;
 - the *counters*: recipients per member per clock hour and per day in Redis (expiring keys), checked
   and counted by one Lua script, so several policy processes share them.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -334,7 +335,9 @@ def directory_changed() -> None:
     if not url:
         return
     try:
-        _sync_redis(url).incr(VERSION_KEY)
+        # A new random value, not a counter: a Redis that lost the key (flushed, restarted) can
+        # never bring back the value a policy process already holds.
+        _sync_redis(url).set(VERSION_KEY, uuid.uuid4().hex)
     except Exception:
         logger.warning("could not signal the policy service; it reloads within %s s", exc_info=True)
 

@@ -168,6 +168,6 @@ def policy_redis(settings):
     url = settings.OKBNET_POLICY_REDIS_URL
     require(bool(url), "Redis for the policy counters (CACHE_URL=redis://...)")
     client = redis.Redis.from_url(url)
-    for key in client.scan_iter(f"{KEY_PREFIX}:*"):
+    for key in client.scan_iter(f"{KEY_PREFIX}:n:*"):
         client.delete(key)
     return url
