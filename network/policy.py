@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -184,33 +184,13 @@ def error_action() -> str:
 
 
 def windows(now: datetime) -> tuple[str, str]:
+    """The clock hour and the day (Japan time, the portal's TIME_ZONE) a recipient counts in."""
     local = now.astimezone(ZoneInfo(settings.TIME_ZONE))
     return local.strftime("%Y%m%d%H"), local.strftime("%Y%m%d")
 
 
-def counter_keys(member_id: int, now: datetime) -> tuple[str, str]:
-    hour, day = windows(now)
+def counter_keys(member_id: int, hour: str, day: str) -> tuple[str, str]:
     return f"{KEY_PREFIX}:n:{member_id}:h:{hour}", f"{KEY_PREFIX}:n:{member_id}:d:{day}"
-
-
-# KEYS: hour counter, day counter, hour flag, day flag. ARGV: hour quota, day quota, hour TTL, day TTL.
-# Counts the recipient only when both counters are under their quota; a refusal sets the flag of
-# its window with NX and reports whether it was the first.
-COUNT_SCRIPT = """
-local hour = tonumber(redis.call('GET', KEYS[1]) or '0')
-local day = tonumber(redis.call('GET', KEYS[2]) or '0')
-if day >= tonumber(ARGV[2]) then
-  return {0, hour, day, 2, redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[4]) and 1 or 0}
-end
-if hour >= tonumber(ARGV[1]) then
-  return {0, hour, day, 1, redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[3]) and 1 or 0}
-end
-hour = redis.call('INCR', KEYS[1])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-day = redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-return {1, hour, day, 0, 0}
-"""
 
 
 def _count_from(values, hour_window: str, day_window: str) -> Count:
@@ -219,31 +199,137 @@ def _count_from(values, hour_window: str, day_window: str) -> Count:
     return Count(allowed=bool(allowed), hour=hour, day=day, window=window, first_over=bool(first))
 
 
+@dataclass
+class _Tally:
+    """One counter (a member's hour or day) as this process knows it."""
+
+    base: int  # the shared count in Redis at the last exchange (every process's recipients)
+    ttl: int
+    delta: int = 0  # recipients counted here since, not yet added in Redis
+    flag_checked: bool = False  # this process has asked Redis whether it reports the window
+    expiring: bool = False  # this process has given the key its expiry
+    seen: float = field(default_factory=time.monotonic)
+
+
 class RedisCounters:
-    """The counters shared by every policy process (production)."""
+    """The counters in this process's memory, shared through Redis (production).
+
+    A member's hour and day counters are read from Redis once per window (the first recipient of
+    the window waits for that one round trip); after that recipients are counted here and the
+    increments are added in Redis every `OKBNET_POLICY_SYNC_MS` (INCRBY, which answers the shared
+    total), so a message costs no round trip. Within one process the quota is exact; several
+    gateway processes see each other's recipients at the next exchange, so together they can pass
+    the quota by what they count in one interval. The first refusal of a window is settled in
+    Redis (SET NX on the window's flag): one report, whichever process refuses first.
+    """
 
     def __init__(self, url: str):
         import redis.asyncio
 
         timeout = settings.OKBNET_POLICY_REDIS_TIMEOUT
         self.client = redis.asyncio.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-        self.script = self.client.register_script(COUNT_SCRIPT)
+        self.sync_seconds = settings.OKBNET_POLICY_SYNC_MS / 1000
+        self.tallies: dict[str, _Tally] = {}
+        self._loading: dict[str, asyncio.Future] = {}
+        self._sync_task: asyncio.Task | None = None
+        self.closed = False
 
-    async def count(self, sender: Sender, now: datetime) -> Count:
-        hour_key, day_key = counter_keys(sender.member_id, now)
-        hour_window, day_window = windows(now)
-        values = await self.script(
-            keys=[hour_key, day_key, f"{hour_key}:over", f"{day_key}:over"],
-            args=[sender.hour_quota, sender.day_quota, HOUR_TTL, DAY_TTL],
-        )
-        return _count_from(values, hour_window, day_window)
+    async def _tallies(self, keys: tuple[str, str]) -> tuple[_Tally, _Tally]:
+        missing = [k for k in keys if k not in self.tallies]
+        if missing:
+            waiting = [self._loading[k] for k in missing if k in self._loading]
+            to_load = [k for k in missing if k not in self._loading]
+            if to_load:
+                loop = asyncio.get_running_loop()
+                future = loop.create_future()
+                for key in to_load:
+                    self._loading[key] = future
+                try:
+                    values = await self.client.mget(to_load)
+                    for key, value in zip(to_load, values, strict=True):
+                        ttl = HOUR_TTL if ":h:" in key else DAY_TTL
+                        self.tallies.setdefault(key, _Tally(base=int(value or 0), ttl=ttl))
+                    future.set_result(None)
+                except Exception as exc:
+                    future.set_exception(exc)
+                    future.exception()  # retrieved: the waiters re-raise it
+                    raise
+                finally:
+                    for key in to_load:
+                        self._loading.pop(key, None)
+            for future in waiting:
+                await future
+        return self.tallies[keys[0]], self.tallies[keys[1]]
+
+    async def _first_refusal(self, key: str, tally: _Tally) -> bool:
+        if tally.flag_checked:
+            return False
+        tally.flag_checked = True
+        try:
+            return bool(await self.client.set(f"{key}:over", "1", nx=True, ex=tally.ttl))
+        except Exception:
+            tally.flag_checked = False  # ask again at the next refusal
+            raise
+
+    async def count(self, sender: Sender, hour_window: str, day_window: str) -> Count:
+        keys = counter_keys(sender.member_id, hour_window, day_window)
+        hour_tally, day_tally = await self._tallies(keys)
+        hour, day = hour_tally.base + hour_tally.delta, day_tally.base + day_tally.delta
+        for which, over, key, tally in (
+            (2, day >= sender.day_quota, keys[1], day_tally),
+            (1, hour >= sender.hour_quota, keys[0], hour_tally),
+        ):
+            if over:
+                first = await self._first_refusal(key, tally)
+                return _count_from((0, hour, day, which, int(first)), hour_window, day_window)
+        hour_tally.delta += 1
+        day_tally.delta += 1
+        hour_tally.seen = day_tally.seen = time.monotonic()
+        if self._sync_task is None:
+            self._sync_task = asyncio.get_running_loop().create_task(self._sync_later())
+        return Count(allowed=True, hour=hour + 1, day=day + 1)
+
+    async def _sync_later(self) -> None:
+        while not self.closed:
+            await asyncio.sleep(self.sync_seconds)
+            try:
+                await self.sync()
+            except Exception:
+                logger.warning("could not add the counts in Redis; trying again", exc_info=True)
+            if not any(t.delta for t in self.tallies.values()):
+                break
+        self._sync_task = None
+
+    async def sync(self) -> None:
+        """Add this process's increments in Redis and learn the shared totals; forget old windows."""
+        sent = [(key, tally, tally.delta) for key, tally in self.tallies.items() if tally.delta]
+        if sent:
+            async with self.client.pipeline(transaction=False) as pipe:
+                for key, tally, delta in sent:
+                    pipe.incrby(key, delta)
+                    if not tally.expiring:
+                        pipe.expire(key, tally.ttl, nx=True)  # once per key: it lives for its window
+                results = iter(await pipe.execute())
+            for _key, tally, delta in sent:
+                tally.delta -= delta  # what was counted meanwhile waits for the next exchange
+                tally.base = int(next(results))
+                if not tally.expiring:
+                    next(results)
+                    tally.expiring = True
+        stale = time.monotonic() - HOUR_TTL
+        for key in [k for k, t in self.tallies.items() if not t.delta and t.seen < stale]:
+            del self.tallies[key]
 
     async def version(self) -> str | None:
         value = await self.client.get(VERSION_KEY)
         return value.decode() if value else "0"
 
     async def close(self) -> None:
-        await self.client.aclose()
+        self.closed = True
+        try:
+            await self.sync()
+        finally:
+            await self.client.aclose()
 
 
 class MemoryCounters:
@@ -257,9 +343,8 @@ class MemoryCounters:
         value, expires = self.values.get(key, (0, 0.0))
         return value if expires > now else 0
 
-    async def count(self, sender: Sender, now: datetime) -> Count:
-        hour_key, day_key = counter_keys(sender.member_id, now)
-        hour_window, day_window = windows(now)
+    async def count(self, sender: Sender, hour_window: str, day_window: str) -> Count:
+        hour_key, day_key = counter_keys(sender.member_id, hour_window, day_window)
         clock = time.monotonic()
         hour, day = self._get(hour_key, clock), self._get(day_key, clock)
         for which, over, flag, ttl in (
@@ -361,7 +446,7 @@ def sending_today(member_id: int, *, now: datetime | None = None) -> dict[str, i
         return None
     from django.utils import timezone
 
-    hour_key, day_key = counter_keys(member_id, now or timezone.now())
+    hour_key, day_key = counter_keys(member_id, *windows(now or timezone.now()))
     try:
         hour, day = _sync_redis(url).mget([hour_key, day_key])
     except Exception:
@@ -397,11 +482,12 @@ def _queue_report(sender: Sender, count: Count) -> None:
 
 
 class PolicyService:
-    def __init__(self, *, counters, clock: Callable[[], datetime] | None = None):
-        from django.utils import timezone
-
+    def __init__(self, *, counters):
         self.counters = counters
-        self.clock = clock or timezone.now
+        # read once: settings are a lazy object, and this runs for every recipient
+        self.refresh_seconds = settings.OKBNET_POLICY_REFRESH_SECONDS
+        self.check_seconds = settings.OKBNET_POLICY_CHANGE_CHECK_SECONDS
+        self._windows: tuple[int, str, str] = (-1, "", "")
         self.directory: Directory | None = None
         self.loaded_at = 0.0
         self.version: str | None = None
@@ -419,7 +505,7 @@ class PolicyService:
                 self.directory = await asyncio.to_thread(directory_load)
             except Exception:
                 logger.warning("could not load the member directory; keeping the last one", exc_info=True)
-                self.loaded_at = time.monotonic() - settings.OKBNET_POLICY_REFRESH_SECONDS + 5  # retry soon
+                self.loaded_at = time.monotonic() - self.refresh_seconds + 5  # retry soon
                 return
             self.loaded_at = time.monotonic()
             self.version = version
@@ -444,12 +530,19 @@ class PolicyService:
         """The periodic reload runs in the background (requests go on with the current snapshot);
         a change signalled by the portal is read before answering, so it applies at once."""
         clock = time.monotonic()
-        if clock - self.loaded_at >= settings.OKBNET_POLICY_REFRESH_SECONDS and not self._reload_lock.locked():
+        if clock - self.loaded_at >= self.refresh_seconds and not self._reload_lock.locked():
             self.loaded_at = clock  # one reload at a time; reload() sets the real time
             self._background(self.reload())
-        elif clock - self.checked_at >= settings.OKBNET_POLICY_CHANGE_CHECK_SECONDS:
+        elif clock - self.checked_at >= self.check_seconds:
             self.checked_at = clock
             await self._check_version()
+
+    def current_windows(self) -> tuple[str, str]:
+        """This hour's and today's window names, worked out once a second."""
+        second = int(time.time())
+        if self._windows[0] != second:
+            self._windows = (second, *windows(datetime.fromtimestamp(second, UTC)))
+        return self._windows[1], self._windows[2]
 
     async def answer(self, request: Mapping[str, str]) -> str:
         if not is_counted(request):
@@ -461,7 +554,7 @@ class PolicyService:
         if refusal:
             return refusal
         try:
-            count = await self.counters.count(sender, self.clock())
+            count = await self.counters.count(sender, *self.current_windows())
         except Exception:
             logger.warning("could not count the recipient in Redis", exc_info=True)
             return error_action()

@@ -17,28 +17,27 @@ from .policy import PolicyService
 logger = logging.getLogger("okbnet.policy")
 
 MAX_ATTRIBUTES = 200  # Postfix sends about 30; more is not Postfix
-MAX_LINE = 8192
+MAX_REQUEST = 64 * 1024  # Postfix's requests are about 1 KiB
 
 
 async def read_request(reader: asyncio.StreamReader) -> dict[str, str] | None:
     """One request's attributes, or None at the end of the connection."""
-    attributes: dict[str, str] = {}
-    count = 0
     while True:
-        line = await reader.readline()
-        if not line:
-            return None
-        line = line.rstrip(b"\r\n")
-        if not line:
-            if count:
-                return attributes
-            continue  # stray empty line between requests
-        count += 1
-        if count > MAX_ATTRIBUTES:
+        try:
+            data = await reader.readuntil(b"\n\n")
+        except asyncio.IncompleteReadError:
+            return None  # Postfix closed the connection (between requests, or cut one off)
+        lines = data.decode("utf-8", "replace").split("\n")
+        if len(lines) > MAX_ATTRIBUTES:
             raise ValueError("too many attributes")
-        name, sep, value = line.decode("utf-8", "replace").partition("=")
-        if sep:
-            attributes[name.strip()] = value
+        attributes: dict[str, str] = {}
+        for line in lines:
+            name, sep, value = line.rstrip("\r").partition("=")
+            if sep:
+                attributes[name.strip()] = value
+        if attributes:
+            return attributes
+        # only empty lines: nothing to answer, read on
 
 
 def _action_line(action: str) -> bytes:
@@ -64,7 +63,7 @@ def connection_handler(service: PolicyService):
 async def serve(service: PolicyService, host: str, port: int, *, started=None) -> None:
     """Load the directory, then answer until cancelled. `started(server)` is called once listening."""
     await service.reload()
-    server = await asyncio.start_server(connection_handler(service), host, port, limit=MAX_LINE, reuse_address=True)
+    server = await asyncio.start_server(connection_handler(service), host, port, limit=MAX_REQUEST, reuse_address=True)
     logger.info("policy service listening on %s", ", ".join(str(s.getsockname()) for s in server.sockets))
     if started:
         started(server)

@@ -356,6 +356,8 @@ OKBNET_POLICY_BIND = env_host_port("OKBNET_POLICY_BIND", "127.0.0.1:10040")
 # Its counters and change signal: Redis (default: CACHE_URL's); empty: this process's memory only.
 OKBNET_POLICY_REDIS_URL = env_str("OKBNET_POLICY_REDIS_URL", CACHE_URL if CACHE_URL.startswith("redis") else "")
 OKBNET_POLICY_REDIS_TIMEOUT = env_int("OKBNET_POLICY_REDIS_TIMEOUT_MS", 500) / 1000
+# How often each policy process adds its counts in Redis (and learns the other processes').
+OKBNET_POLICY_SYNC_MS = env_int("OKBNET_POLICY_SYNC_MS", 500)
 # When Redis or the database cannot answer: DUNNO (let the mail through unchecked) or DEFER (4xx: retry later).
 OKBNET_POLICY_ON_ERROR = env_choice("OKBNET_POLICY_ON_ERROR", "DEFER", ("DUNNO", "DEFER"))
 # The member directory is reloaded this often in any case, and on a change signal seen within CHECK seconds.

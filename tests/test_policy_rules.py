@@ -121,7 +121,7 @@ COUNTER_SEQUENCE = [
 def test_the_memory_counters_follow_the_quota_window_by_window():
     counters = MemoryCounters()
     for now, expected in COUNTER_SEQUENCE:
-        count = asyncio.run(counters.count(TARO, now))
+        count = asyncio.run(counters.count(TARO, *policy.windows(now)))
         assert (count.allowed, count.hour, count.day, count.window, count.first_over) == expected
 
 
@@ -136,13 +136,59 @@ def test_the_redis_counters_follow_the_same_table(policy_redis):
     async def run():
         counters = RedisCounters(url)
         try:
-            return [await counters.count(sender, now) for now, _expected in COUNTER_SEQUENCE]
+            return [await counters.count(sender, *policy.windows(now)) for now, _expected in COUNTER_SEQUENCE]
         finally:
             await counters.close()
 
     counts = asyncio.run(run())
     assert [(c.allowed, c.hour, c.day, c.window, c.first_over) for c in counts] == [e for _n, e in COUNTER_SEQUENCE]
     # the keys expire (the member screen reads them for a while, Redis forgets them)
-    hour_key, day_key = policy.counter_keys(member_id, AT_11)
+    hour_key, day_key = policy.counter_keys(member_id, *policy.windows(AT_11))
     assert 0 < client.ttl(hour_key) <= policy.HOUR_TTL
     assert 0 < client.ttl(day_key) <= policy.DAY_TTL
+
+
+def test_recipients_counted_at_once_keep_the_quota_and_report_once(policy_redis):
+    """Many connections' recipients at the same moment (the first waits for Redis, the others for it)."""
+    sender = Sender(**{**TARO.__dict__, "member_id": 800000 + int.from_bytes(os.urandom(2))})
+    hour, day = policy.windows(AT_10)
+
+    async def run():
+        counters = RedisCounters(policy_redis)
+        try:
+            return await asyncio.gather(*(counters.count(sender, hour, day) for _ in range(6)))
+        finally:
+            await counters.close()
+
+    counts = asyncio.run(run())
+    assert sum(c.allowed for c in counts) == 2
+    assert sum(c.first_over for c in counts) == 1
+    assert sorted(c.hour for c in counts) == [1, 2, 2, 2, 2, 2]
+
+
+def test_two_gateway_processes_share_the_counts_through_redis(policy_redis):
+    sender = Sender(**{**TARO.__dict__, "member_id": 810000 + int.from_bytes(os.urandom(2)), "day_quota": 100})
+    hour, day = policy.windows(AT_10)
+
+    async def run():
+        first, second = RedisCounters(policy_redis), RedisCounters(policy_redis)
+        try:
+            one = await first.count(sender, hour, day)
+            await first.sync()  # what the periodic exchange does
+            two = await second.count(sender, hour, day)
+            three = await second.count(sender, hour, day)
+            await second.sync()
+            four = await first.count(sender, hour, day)  # first still believes 1: counts, then learns
+            await first.sync()
+            five = await first.count(sender, hour, day)
+            return one, two, three, four, five
+        finally:
+            await first.close()
+            await second.close()
+
+    one, two, three, four, five = asyncio.run(run())
+    assert (one.allowed, one.hour) == (True, 1)
+    assert (two.allowed, two.hour) == (True, 2)  # the second process saw the first one's recipient
+    assert (three.allowed, three.first_over) == (False, True)
+    assert four.allowed  # within one exchange interval the processes together may pass the quota
+    assert (five.allowed, five.hour, five.first_over) == (False, 3, False)  # reported once, by the second
