@@ -7,8 +7,9 @@ Postfix asks once per recipient (`check_policy_service inet:$OKBNET_POLICY_BIND`
   send as, quota of their plan), loaded from the database at start, again when the portal signals a
   change (a random version stamp in Redis, read at most once a second) and every
   `OKBNET_POLICY_REFRESH_SECONDS` in any case;
-- the *counters*: recipients per member per clock hour and per day in Redis (expiring keys), checked
-  and counted by one Lua script, so several policy processes share them.
+- the *counters*: recipients per member per clock hour and per day, kept in memory and shared
+  through Redis (expiring keys; see RedisCounters), so several policy processes share them and a
+  message costs no round trip in the steady state.
 
 The rules are plain functions (`identity_verdict`, `quota_verdict`) over plain data; the server
 (network/policy_server.py) only frames the protocol. When Redis or the database cannot answer, the
