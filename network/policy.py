@@ -425,7 +425,11 @@ def directory_changed() -> None:
         # never bring back the value a policy process already holds.
         _sync_redis(url).set(VERSION_KEY, uuid.uuid4().hex)
     except Exception:
-        logger.warning("could not signal the policy service; it reloads within %s s", exc_info=True)
+        logger.warning(
+            "could not signal the policy service; it reloads within %s s",
+            settings.OKBNET_POLICY_REFRESH_SECONDS,
+            exc_info=True,
+        )
 
 
 _sync_clients: dict[str, object] = {}
