@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -110,3 +111,10 @@ def policy_process(**env: str):
         process.terminate()
         process.wait(20)
         log.close()
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end on a loop of its own (in a thread: the browser tests' Playwright
+    may have left an event loop running in this one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

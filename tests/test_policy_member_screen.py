@@ -1,13 +1,12 @@
 """The staff member screen shows the member's sending through the gateway: this hour and today vs the quota."""
 
-import asyncio
-
 import pytest
 from django.utils import timezone
 
 from network import policy
 from network.policy import RedisCounters, Sender
 from tests.factories import MemberFactory, PlanFactory
+from tests.policy_harness import run_async
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def send(member, n, url):
         finally:
             await counters.close()
 
-    asyncio.run(run())
+    run_async(run())
 
 
 def test_the_screen_shows_this_hours_and_todays_recipients_against_the_quota(client, staff_user, policy_redis):

@@ -8,6 +8,7 @@ import pytest
 
 from network import policy
 from network.policy import Count, Directory, MemoryCounters, RedisCounters, Sender
+from tests.policy_harness import run_async
 
 TARO = Sender(
     member_id=1,
@@ -121,7 +122,7 @@ COUNTER_SEQUENCE = [
 def test_the_memory_counters_follow_the_quota_window_by_window():
     counters = MemoryCounters()
     for now, expected in COUNTER_SEQUENCE:
-        count = asyncio.run(counters.count(TARO, *policy.windows(now)))
+        count = run_async(counters.count(TARO, *policy.windows(now)))
         assert (count.allowed, count.hour, count.day, count.window, count.first_over) == expected
 
 
@@ -140,7 +141,7 @@ def test_the_redis_counters_follow_the_same_table(policy_redis):
         finally:
             await counters.close()
 
-    counts = asyncio.run(run())
+    counts = run_async(run())
     assert [(c.allowed, c.hour, c.day, c.window, c.first_over) for c in counts] == [e for _n, e in COUNTER_SEQUENCE]
     # the keys expire (the member screen reads them for a while, Redis forgets them)
     hour_key, day_key = policy.counter_keys(member_id, *policy.windows(AT_11))
@@ -160,7 +161,7 @@ def test_recipients_counted_at_once_keep_the_quota_and_report_once(policy_redis)
         finally:
             await counters.close()
 
-    counts = asyncio.run(run())
+    counts = run_async(run())
     assert sum(c.allowed for c in counts) == 2
     assert sum(c.first_over for c in counts) == 1
     assert sorted(c.hour for c in counts) == [1, 2, 2, 2, 2, 2]
@@ -186,7 +187,7 @@ def test_two_gateway_processes_share_the_counts_through_redis(policy_redis):
             await first.close()
             await second.close()
 
-    one, two, three, four, five = asyncio.run(run())
+    one, two, three, four, five = run_async(run())
     assert (one.allowed, one.hour) == (True, 1)
     assert (two.allowed, two.hour) == (True, 2)  # the second process saw the first one's recipient
     assert (three.allowed, three.first_over) == (False, True)
