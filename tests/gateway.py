@@ -139,9 +139,11 @@ class Gateway:
         self.write_logins(logins)
 
     def write_logins(self, logins: dict[str, str]) -> None:
+        """Add log-ins. Appended, never rewritten: Dovecot re-reads the file when its mtime or size
+        changes, and a rewrite within the same second to the same size would go unnoticed."""
         self.dovecot_dir.mkdir(exist_ok=True)
-        lines = "".join(f"{user}:{{PLAIN}}{password}\n" for user, password in logins.items())
-        (self.dovecot_dir / "passwd").write_text(lines)
+        with open(self.dovecot_dir / "passwd", "a") as passwd:
+            passwd.write("".join(f"{user}:{{PLAIN}}{password}\n" for user, password in logins.items()))
 
     def start(self) -> None:
         for sub in ("run", "state"):
