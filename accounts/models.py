@@ -41,6 +41,10 @@ class ConnectionPlan(models.Model):
         limit_choices_to={"ip_type": IpType.FIXED},
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # The mail gateway's sending quota (network.policy): recipients a member may send to through
+    # gw.* per clock hour and per day; over it the policy service defers and opens a ticket.
+    send_quota_per_hour = models.PositiveIntegerField(_("recipients per hour"), default=200)
+    send_quota_per_day = models.PositiveIntegerField(_("recipients per day"), default=1000)
 
     class Meta:
         ordering = ["sort_order", "code"]

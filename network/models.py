@@ -501,3 +501,30 @@ class RadiusDisconnect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.nas} {self.result}"
+
+
+class SendingQuotaBreach(models.Model):
+    """A member over their sending quota in one window (network.policy): one ticket per window,
+    however many policy processes saw it and however often the worker's task runs."""
+
+    member = models.ForeignKey(
+        "accounts.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="sending_quota_breaches"
+    )
+    window = models.CharField(_("window"), max_length=20)  # "hour:2026120214" or "day:20261202"
+    hour_count = models.PositiveIntegerField(_("recipients this hour"))
+    day_count = models.PositiveIntegerField(_("recipients today"))
+    hour_quota = models.PositiveIntegerField(_("recipients per hour"))
+    day_quota = models.PositiveIntegerField(_("recipients per day"))
+    ticket = models.ForeignKey(
+        "support.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="sending_quota_breaches"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sending quota exceeded")
+        verbose_name_plural = _("sending quota exceeded")
+        constraints = [models.UniqueConstraint(fields=["member", "window"], name="sending_breach_once_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.window}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Member, PlanChangeRequest, User
 from okbnet_portal.actors import Actor, actor_name, actor_user
+from okbnet_portal.emails import email_queue
 from okbnet_portal.enqueue import enqueue_on_commit
 from okbnet_portal.moments import parse_moment
 
@@ -551,3 +552,75 @@ def spf_status_refresh() -> dict:
         domain=status["domain"], defaults={"result": status, "checked_at": timezone.now()}
     )
     return status
+
+
+# --- the mail gateway's sending quota (network.policy) ----------------------------------------
+
+
+def _window_label(window: str) -> str:
+    kind, _sep, stamp = window.partition(":")
+    if kind == "hour" and len(stamp) == 10:
+        return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[8:]}:00–{stamp[8:]}:59"
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
+
+
+def sending_quota_breach_record(
+    *, member_id: int, window: str, hour_count: int, day_count: int, hour_quota: int, day_quota: int
+):
+    """Open the `enforcement` ticket for staff with the counts and e-mail the member, once per
+    member and window (the policy service reports the first refusal of a window; a retried task
+    or a second gateway finds the breach already recorded). Returns None when it was."""
+    from support import services as tickets
+    from support.models import Ticket
+
+    from .models import SendingQuotaBreach
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update().filter(pk=member_id).first()
+        if member is None or SendingQuotaBreach.objects.filter(member=member, window=window).exists():
+            return None
+        kind = window.partition(":")[0]
+        when = _window_label(window)
+        counts = {
+            "hour": hour_count,
+            "day": day_count,
+            "hour_quota": hour_quota,
+            "day_quota": day_quota,
+            "when": when,
+        }
+        subject = (
+            _("Sending quota exceeded (per hour) by %(member)s, %(when)s")
+            if kind == "hour"
+            else _("Sending quota exceeded (per day) by %(member)s, %(when)s")
+        ) % {"member": member.member_number, "when": when}
+        description = (
+            _(
+                "The mail gateway deferred mail over the quota.\n"
+                "This hour: %(hour)s of %(hour_quota)s recipients.\n"
+                "Today: %(day)s of %(day_quota)s recipients.\n"
+                "Window: %(when)s."
+            )
+            % counts
+        )
+        ticket = tickets.ticket_open(
+            member=member,
+            category=Ticket.Category.ENFORCEMENT,
+            subject=str(subject),
+            description=str(description),
+            priority=Ticket.Priority.HIGH,
+        )
+        breach = SendingQuotaBreach.objects.create(
+            member=member,
+            window=window,
+            hour_count=hour_count,
+            day_count=day_count,
+            hour_quota=hour_quota,
+            day_quota=day_quota,
+            ticket=ticket,
+        )
+        email_queue(
+            template="network/emails/sending_quota",
+            to=[member.email],
+            context={"name": member.name, "member_number": member.member_number, "ticket": ticket.number, **counts},
+        )
+    return breach

@@ -106,3 +106,28 @@ def radius_disconnect(entry_id: int) -> list[str]:
     from . import disconnect
 
     return disconnect.outbox_disconnect(entry_id=entry_id)
+
+
+@shared_task(
+    name="network.sending_quota_exceeded",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def sending_quota_exceeded(
+    member_id: int, window: str, hour_count: int, day_count: int, hour_quota: int, day_quota: int
+) -> int | None:
+    """Queued by the policy service (idempotent: one breach, ticket and e-mail per member and window)."""
+    from . import services
+
+    breach = services.sending_quota_breach_record(
+        member_id=member_id,
+        window=window,
+        hour_count=hour_count,
+        day_count=day_count,
+        hour_quota=hour_quota,
+        day_quota=day_quota,
+    )
+    return breach.ticket_id if breach else None

@@ -56,3 +56,26 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be one of {', '.join(choices)}")
+    return value
+
+
+def parse_host_port(name: str, raw: str) -> tuple[str, int]:
+    """`host:port` (an IPv6 host in brackets: `[::1]:10040`)."""
+    host, sep, port = raw.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not host:port")
+    return host, int(port)
+
+
+def env_host_port(name: str, default: str) -> tuple[str, int]:
+    return parse_host_port(name, os.environ.get(name) or default)

@@ -13,7 +13,7 @@ import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_float, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_float, env_host_port, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OKBNET_VAR_DIR", str(BASE_DIR / "var")))
@@ -407,6 +407,19 @@ RADIUS_DISCONNECT_PORT = env_int("RADIUS_DISCONNECT_PORT", 3799)
 RADIUS_DISCONNECT_SECRET = env_str("RADIUS_DISCONNECT_SECRET", "")
 RADIUS_DISCONNECT_TIMEOUT = env_int("RADIUS_DISCONNECT_TIMEOUT", 3)
 RADIUS_DISCONNECT_RETRIES = env_int("RADIUS_DISCONNECT_RETRIES", 2)
+
+# The mail gateway's Postfix policy service (network.policy, `manage.py policy_server`).
+OKBNET_POLICY_BIND = env_host_port("OKBNET_POLICY_BIND", "127.0.0.1:10040")
+# Its counters and change signal: Redis (default: CACHE_URL's); empty: this process's memory only.
+OKBNET_POLICY_REDIS_URL = env_str("OKBNET_POLICY_REDIS_URL", CACHE_URL if CACHE_URL.startswith("redis") else "")
+OKBNET_POLICY_REDIS_TIMEOUT = env_int("OKBNET_POLICY_REDIS_TIMEOUT_MS", 500) / 1000
+# How often each policy process adds its counts in Redis (and learns the other processes').
+OKBNET_POLICY_SYNC_MS = env_int("OKBNET_POLICY_SYNC_MS", 500)
+# When Redis or the database cannot answer: DUNNO (let the mail through unchecked) or DEFER (4xx: retry later).
+OKBNET_POLICY_ON_ERROR = env_choice("OKBNET_POLICY_ON_ERROR", "DEFER", ("DUNNO", "DEFER"))
+# The member directory is reloaded this often in any case, and on a change signal seen within CHECK seconds.
+OKBNET_POLICY_REFRESH_SECONDS = env_int("OKBNET_POLICY_REFRESH_SECONDS", 60)
+OKBNET_POLICY_CHANGE_CHECK_SECONDS = env_int("OKBNET_POLICY_CHANGE_CHECK_SECONDS", 1)
 
 LOGGING = {
     "version": 1,

@@ -31,6 +31,7 @@ MEMBER_SCREEN_SECTIONS = [
     "support/member_screen/_dns.html",
     "support/member_screen/_tickets.html",
     "support/member_screen/_plan_requests.html",
+    "support/member_screen/_sending.html",  # the mail gateway's counts (network.policy)
 ]
 
 

@@ -215,3 +215,22 @@ def freeradius_session(django_db_setup, django_db_blocker):
 @pytest.fixture
 def freeradius(freeradius_session, celery_worker):
     return freeradius_session
+
+
+# --- the mail gateway's policy service (network.policy) ------------------------------------
+
+
+@pytest.fixture
+def policy_redis(settings):
+    """The policy counters' Redis (CACHE_URL's), without earlier tests' counters."""
+    import redis
+
+    from network.policy import KEY_PREFIX
+    from tests.components import require
+
+    url = settings.OKBNET_POLICY_REDIS_URL
+    require(bool(url), "Redis for the policy counters (CACHE_URL=redis://...)")
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{KEY_PREFIX}:n:*"):
+        client.delete(key)
+    return url
