@@ -34,6 +34,7 @@ BENCHMARKS = [
     "bench.bench_session_import",
     "bench.bench_probe",
     "bench.bench_radius",
+    "bench.bench_policy",
 ]
 
 RUN_ONE = """
