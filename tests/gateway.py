@@ -144,6 +144,10 @@ class Gateway:
         self.dovecot_dir.mkdir(exist_ok=True)
         with open(self.dovecot_dir / "passwd", "a") as passwd:
             passwd.write("".join(f"{user}:{{PLAIN}}{password}\n" for user, password in logins.items()))
+        # Dovecot looks at the file at most once per second of its clock (passwd_file_sync skips
+        # when last_sync_time == ioloop_time): a log-in in the same second as an earlier one would
+        # still see the old file. Wait into the next second, so the next log-in reads it again.
+        time.sleep(1.01 - time.time() % 1)
 
     def start(self) -> None:
         for sub in ("run", "state"):
