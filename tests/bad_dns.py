@@ -14,7 +14,10 @@ import dns.message
 import dns.rcode
 
 
-class BadDnsServer:
+class LoopbackDns:
+    """A DNS stand-in on a UDP socket of 127.0.0.1: each question goes to `reply()`, whose answer
+    (or None: say nothing, the client times out) is sent back. `received` counts the datagrams."""
+
     def __init__(self) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
@@ -27,6 +30,9 @@ class BadDnsServer:
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    def reply(self, query: dns.message.Message) -> dns.message.Message | None:
+        raise NotImplementedError
 
     def _serve(self) -> None:
         while not self._stop.is_set():
@@ -41,20 +47,11 @@ class BadDnsServer:
                 query = dns.message.from_wire(data)
             except Exception:  # noqa: S112 - not DNS: ignore it
                 continue
-            name = str(query.question[0].name).lower()
-            labels = name.split(".")
-            if "servfail" in labels:
-                rcode = dns.rcode.SERVFAIL
-            elif "refused" in labels:
-                rcode = dns.rcode.REFUSED
-            else:
-                continue  # say nothing: the client times out
-            reply = dns.message.make_response(query)
-            reply.set_rcode(rcode)
-            reply.flags |= dns.flags.RA
-            self.sock.sendto(reply.to_wire(), peer)
+            reply = self.reply(query)
+            if reply is not None:
+                self.sock.sendto(reply.to_wire(), peer)
 
-    def __enter__(self) -> BadDnsServer:
+    def __enter__(self):
         self._thread.start()
         return self
 
@@ -62,3 +59,18 @@ class BadDnsServer:
         self._stop.set()
         self._thread.join(timeout=2)
         self.sock.close()
+
+
+class BadDnsServer(LoopbackDns):
+    def reply(self, query: dns.message.Message) -> dns.message.Message | None:
+        labels = str(query.question[0].name).lower().split(".")
+        if "servfail" in labels:
+            rcode = dns.rcode.SERVFAIL
+        elif "refused" in labels:
+            rcode = dns.rcode.REFUSED
+        else:
+            return None  # say nothing: the client times out
+        reply = dns.message.make_response(query)
+        reply.set_rcode(rcode)
+        reply.flags |= dns.flags.RA
+        return reply

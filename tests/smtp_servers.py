@@ -21,6 +21,8 @@ import dns.message
 import dns.rdatatype
 import dns.rrset
 
+from .bad_dns import LoopbackDns
+
 FORBIDDEN = {"AUTH", "MAIL", "RCPT", "DATA", "BDAT", "VRFY", "EXPN"}
 
 
@@ -177,49 +179,23 @@ class SilentServer:
         self.sock.close()
 
 
-class ChangingDns:
+class ChangingDns(LoopbackDns):
     """Answers A questions for any name: `first` to the first question, `later` afterwards."""
 
     def __init__(self, first: str, later: str):
+        super().__init__()
         self.first, self.later = first, later
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
         self.asked_a = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                data, peer = self.sock.recvfrom(4096)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            query = dns.message.from_wire(data)
-            question = query.question[0]
-            reply = dns.message.make_response(query)
-            reply.flags |= dns.flags.AA
-            if question.rdtype == dns.rdatatype.A:
-                answer = self.first if self.asked_a == 0 else self.later
-                self.asked_a += 1
-                reply.answer.append(dns.rrset.from_text(question.name, 0, "IN", "A", answer))
-            self.sock.sendto(reply.to_wire(), peer)
-
-    def __enter__(self) -> ChangingDns:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
+    def reply(self, query: dns.message.Message) -> dns.message.Message:
+        question = query.question[0]
+        reply = dns.message.make_response(query)
+        reply.flags |= dns.flags.AA
+        if question.rdtype == dns.rdatatype.A:
+            answer = self.first if self.asked_a == 0 else self.later
+            self.asked_a += 1
+            reply.answer.append(dns.rrset.from_text(question.name, 0, "IN", "A", answer))
+        return reply
 
 
 class SubmissionPeer:
