@@ -157,7 +157,7 @@ def member_lines(n: int, plan_ids: list[int]):
         yield (
             f"{number}\t{name}\t{kana}\t0{rng.randint(100, 999)}-{rng.randint(10, 99)}-{i % 10000:04d}\t"
             f"user{i}@example.jp\tokb{i:07d}\tuser{i}@okbnet.ne.jp\t{plan_ids[i % len(plan_ids)]}\t"
-            f"{'active' if i % 20 else 'suspended'}\t\tnow\tnow\n"
+            f"{'active' if i % 20 else 'suspended'}\t\tnow\tnow\t\n"
         )
 
 
@@ -167,9 +167,10 @@ def load(environ: dict[str, str]) -> None:
     pg_indexes = importlib.import_module("accounts.migrations.0005_member_search_idempotency").PG_INDEXES
     with closing(pg(environ["DATABASE_URL"])) as conn, conn.cursor() as cur:
         cur.execute(
-            "INSERT INTO accounts_connectionplan (code, name, name_en, line_type, ip_type, monthly_fee, sort_order)"
-            " VALUES ('fibre-home', '光ホーム', 'Fibre Home', 'fibre', 'dynamic', 5280, 1),"
-            " ('fibre-mansion', '光マンション', 'Fibre Mansion', 'fibre', 'dynamic', 4180, 2)"
+            "INSERT INTO accounts_connectionplan (code, name, name_en, line_type, ip_type, monthly_fee, sort_order,"
+            " send_quota_per_hour, send_quota_per_day)"
+            " VALUES ('fibre-home', '光ホーム', 'Fibre Home', 'fibre', 'dynamic', 5280, 1, 200, 1000),"
+            " ('fibre-mansion', '光マンション', 'Fibre Mansion', 'fibre', 'dynamic', 4180, 2, 200, 1000)"
             " RETURNING id"
         )
         plan_ids = [row[0] for row in cur.fetchall()]
@@ -179,7 +180,8 @@ def load(environ: dict[str, str]) -> None:
         started = time.monotonic()
         cur.copy_expert(
             "COPY accounts_member (member_number, name, name_kana, phone, email, connection_username,"
-            " mail_address, plan_id, status, activation_code_hash, created_at, updated_at) FROM STDIN",
+            " mail_address, plan_id, status, activation_code_hash, created_at, updated_at,"
+            " connection_password_hash) FROM STDIN",
             RowStream(member_lines(MEMBERS, plan_ids)),
         )
         loaded = time.monotonic()
