@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import member_for_user
 
-from . import autoconfig, guides, op25b, selectors, services
+from . import autoconfig, guides, selectors, services
 from .forms import DiagnoseForm, MailSetupForm
 from .models import DnsCheck
 from .route import mail_route
@@ -52,7 +52,6 @@ def setup_detail(request, setup_id: int):
         "verdict": verdict,
         "routes": mail_route(inputs, verdict),
         "guides": guides.render_guides(guides.guide_settings(inputs, verdict), setup.mail_program),
-        "table": op25b.TABLE,
         # The DNS facts behind the advice, as on /check/.
         "provider": selectors.provider_check(inputs, verdict, provider_facts),
         "dns": selectors.dns_facts(domain=own_domain, kind=DnsCheck.Kind.OWN_DOMAIN) if own_domain else None,

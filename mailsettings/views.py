@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.selectors import member_for_user
 from okbnet_portal import counters
 
-from . import autoconfig, diagnose, dnscheck, guides, op25b, selectors, services
+from . import autoconfig, diagnose, dnscheck, guides, selectors, services
 from .forms import DiagnoseForm, QuickCheckForm
 from .models import DnsCheck
 from .route import mail_route
@@ -22,7 +22,7 @@ REFRESH_HEADER = "X-OKBNET-Refresh"
 
 @require_GET
 def home(request):
-    return render(request, "mailsettings/home.html", {"table": op25b.TABLE})
+    return render(request, "mailsettings/home.html")
 
 
 def _answers(request, *, without=()) -> dict[str, str]:
@@ -79,7 +79,6 @@ def check(request):
             "guides": rendered_guides,
             "selected_guide": next((g for g in rendered_guides if g["selected"]), None),
             "back_url": back_url,
-            "table": op25b.TABLE,
             "provider": provider,
             "dns": own_domain_facts,
             "diagnose_form": DiagnoseForm(initial={"mail_client": form.inputs.mail_client if verdict else ""}),
