@@ -61,7 +61,8 @@ class VerdictInputSerializer(serializers.Serializer):
         choices=MailProgram.choices,
         required=False,
         allow_blank=True,
-        help_text="Optional: the member's mail program (picks the per-program guide on the pages).",
+        allow_null=True,
+        help_text="Optional: the member's mail program (picks the per-program guide on the pages). Empty or null: none.",
     )
     wait = serializers.BooleanField(
         required=False,

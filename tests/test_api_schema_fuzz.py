@@ -1,7 +1,13 @@
 """schemathesis over every operation of /api/schema/ against a live server with a valid key, with
 all its checks and every phase (examples, coverage, fuzzing, stateful): no server error, no
-response outside the schema, negative data rejected and positive data accepted. Bounded in time
-(`--max-time` and `--max-examples`) so that CI stays well under 15 minutes."""
+response outside the schema, negative data rejected and positive data accepted.
+
+A fixed amount of work, not a time budget: `--max-examples` cases per operation in the fuzzing and
+stateful phases, and the coverage phase's cases (every boundary the schema defines), from a fixed
+seed. With `--max-time` schemathesis repeats fuzzing and stateful testing until the time is spent,
+so the number of cases followed the machine's load (42 cases on a loaded machine, when the
+coverage phase alone took 230 s). On a quiet machine this run is about 1,500 cases in about
+115 s; the time-outs below only stop a run that hangs."""
 
 import re
 import subprocess
@@ -16,11 +22,13 @@ from okbnet_portal.celery import app
 from .factories import MemberFactory, PlanFactory, StaffFactory
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-# 200 s for the first 15 operations; the decoder's (issue 13) coverage phase alone took 20 s here.
-MAX_SECONDS = 240
+MAX_EXAMPLES = 25  # per operation, fuzzing and stateful phases
+HANG_SECONDS = 900  # a safety net only: the run is bounded by its number of cases
+MIN_CASES = 1000  # what this seed generates (about 1,500), with room for the stateful phase's variation
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
+@pytest.mark.timeout(HANG_SECONDS + 60)
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server, settings, tmp_path):
     # Verdicts may consult DNS: only loopback (a closed port) may be a target.
@@ -36,7 +44,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
     out = result.stdout
     assert result.returncode == 0, out[-12000:] + result.stderr[-3000:]
     generated = re.search(r"(\d+) generated, (\d+) passed", out)
-    assert generated and int(generated[1]) >= 100, out[-3000:]
+    assert generated and int(generated[1]) >= MIN_CASES, out[-3000:]
     assert not re.search(r"\d+ failed", out), out[-3000:]
     for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert phase in out, out[-3000:]
@@ -58,9 +66,7 @@ def run(base: str, key: str, cwd) -> subprocess.CompletedProcess:
             "--checks",
             "all",
             "--max-examples",
-            "25",
-            "--max-time",
-            str(MAX_SECONDS),
+            str(MAX_EXAMPLES),
             "--workers",
             "1",
             "--phases",
@@ -79,6 +85,6 @@ def run(base: str, key: str, cwd) -> subprocess.CompletedProcess:
         ],
         capture_output=True,
         text=True,
-        timeout=MAX_SECONDS + 120,
+        timeout=HANG_SECONDS,
         cwd=cwd,
     )
