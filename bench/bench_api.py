@@ -20,6 +20,12 @@ probe: four to five index probes, a larger query to compile and plan; on a loade
 costs CPU waits the primary-key fetch does not have. Its floor sits near 2× the primary-key fetch
 unless the query's shape picks the one key it can be (not done: it would change who is found for
 a user name that looks like another key).
+Quiet machine, 2026-12-02 (`make bench`): exact p95 2.32×, partial p95 4.96× (p50 2.01× and
+2.44×); over HTTP both searches are faster than the member-detail page (p95 0.79× and 0.84×). The
+partial searches' p50 is near the exact one; their p95 is the searches that fill the page (up to
+50 matches, against the primary-key fetch's one row): reading and sorting those rows, not the
+plan, makes the tail (an inference from the p50/p95 gap and the match counts, not measured per
+query). Ticket list quiet: 0.50 (252 against 503 req/s); the COUNT below is its floor.
 Ticket list (cProfile of the view in-process, 20,000 tickets, loaded machine): 200 ms a request,
 of which the COUNT(*) for `count` 57 ms (a sequential scan of the 20,000 tickets; PostgreSQL
 removes the LEFT JOINs), the 101-row page 28 ms, the throttle's round trip 30 ms (one now,

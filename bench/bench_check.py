@@ -10,14 +10,29 @@ catalogue answers; the product caches that DNS answer by its TTL as it always do
 first request no DNS question is asked. (Unknown providers' look-ups leave the request in the
 "probe" branch; this benchmark does not depend on it.)
 
-Profile (cProfile of the same view in-process, 100 answers, loaded machine): 215 ms a request,
-of which 160 ms template rendering (about 580 template nodes and 106 `{% translate %}` a page:
-the route SVG 18 ms, the quick-reference table 15 ms, the guides 9.5 ms, the settings and copy
-buttons 6 ms, the rest the base page and form), verdict_give 32 ms (the provider look-up's cache
-read and the verdict counter: two Redis round trips), the form and guides' Python the rest. The
-constant page renders nothing. The floor of this page with Django templates is its template
-work: reaching 0.5 needs the route, table and guides written as Python (format_html) or kept
-rendered per (language, rule); not done in this branch.
+Profile, first (cProfile of the same view in-process, 100 answers, loaded machine): 215 ms a
+request, of which 160 ms template rendering (about 580 template nodes and 106 `{% translate %}` a
+page), verdict_give 32 ms (the provider look-up's cache read and the verdict counter).
+
+Profile, second (in-process, quiet machine, 2026-12-02; each `{% include %}` timed): about 9 ms an
+answer against 0.3 ms for the constant page. Template work about 5 ms: the route picture 1.1 ms
+(an SVG per route, every coordinate a variable), the error-decoder box 1.1 ms (Django's form
+widgets: a select of nine programs, each option its own widget template), the quick-reference
+table 1.1 ms, the guides 0.6 ms, the settings and copy buttons 0.45 ms. The rest: the base page,
+the form's validation, verdict_give (the provider's stored facts: one query; the verdict counter:
+one Redis round trip), and the middleware (session, CSRF, authentication, CSP, axes).
+
+Done: the quick-reference table depends only on the language and the row marked, so it is rendered
+once per (language, row) in each process (`{% quickref_table %}`); the site-wide cache client
+(okbnet_portal.cache) took the redis-py client construction out of the counter.
+
+Floor: the constant page renders nothing; an answer page is a verdict, a form, a query and some
+600 template nodes of content that differs from one asker to the next (their provider, their
+address, their program). Even with no Python outside the templates the page would sit under 0.1
+of the constant page. 0.5 is reachable only by caching whole answers per set of answers, which is
+the cache that makes the figure lie (every real asker's answers differ; the benchmark's do not).
+The next honest steps would be the route and the decoder box written as Python (format_html)
+instead of template loops: each about a tenth of the page.
 """
 
 from __future__ import annotations

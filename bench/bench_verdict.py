@@ -2,19 +2,30 @@
 JsonResponse view on the same server, same middleware (goal >= 0.8); and the cost of one verdict
 against one dict look-up.
 
-Profile (pyinstrument in the gunicorn worker, `BENCH_PROFILE_DIR=... python -m bench verdict`,
-before the change; wall time on a machine with a load average near 17): of 21.1 s in
-VerdictView.dispatch, 11.2 s were the throttle's `cache.incr` and 6.5 s the verdict counter's
-`cache.incr`, 0.85 s the API-key check (verified keys are kept 5 s in the process: the database is
-asked at most once per 5 s per worker), the verdict itself (clean_inputs + decide) about 0.26 ms.
-Django's RedisCache.incr is two round trips (EXISTS, then INCRBY), plus an `add` for a window's
-first count: four round trips a request for two counters. okbnet_portal.counters now does each
-count in one (INCR + EXPIRE NX in one MULTI/EXEC): two round trips a request, the floor for a
-throttle and a statistic that are shared by every worker (batching them in the process would make
-the limit per worker). What is left above the bare view is those two round trips and DRF's
-request/response (NOTES.md: a trivial DRF APIView is 0.81 of a plain view here). On a loaded
-machine each round trip also costs a wait for the CPU, which the bare view never pays: the ratio
-falls with the load.
+Profile, first (pyinstrument in the gunicorn worker, a machine with a load average near 17): of
+21.1 s in VerdictView.dispatch, 11.2 s were the throttle's `cache.incr` and 6.5 s the verdict
+counter's `cache.incr`, 0.85 s the API-key check (verified keys are kept 5 s in the process: the
+database is asked at most once per 5 s per worker), the verdict itself (clean_inputs + decide)
+about 0.26 ms. Django's RedisCache.incr is two round trips (EXISTS, then INCRBY), plus an `add` for
+a window's first count: okbnet_portal.counters does each count in one (INCR + EXPIRE NX in one
+pipeline).
+
+Profile, second (cProfile in-process, 2,000 verdicts, quiet machine, 2026-12-02): 1.12 ms a
+verdict against 0.30 ms for the bare view. Of the profiled 2.7 ms a request, 1.1 ms were the two
+counters, and 0.75 ms of those were building `redis.Redis` objects: Django's RedisCacheClient
+makes a new client for every cache call, filling its ~170 response callbacks each time.
+okbnet_portal.cache keeps one client per connection pool (every cache call of the site gains);
+the counters' pipeline no longer wraps MULTI/EXEC (two replies to parse, not four). Measured with
+this benchmark, quiet machine: 0.37 before, 0.41 after (1,172 → 1,489 req/s; bare 3,181 and 3,606).
+
+Floor: what is left above the bare view is DRF's request/response cycle (NOTES.md: a trivial DRF
+APIView is 0.81 of a plain view here: authentication, permission, content negotiation, the
+renderer), the throttle's round trip to Redis (shared by every worker and host, or the limit would
+be per process) and the statistic's round trip (per verdict code, known only after the verdict).
+Each round trip is about 0.1-0.15 ms on loopback here, about a third of the bare view's whole
+request. DRF's 0.81 times two round trips gives a floor near 0.5: the goal of 0.8 is above what a
+shared throttle allows. Batching the statistic in the process (flushed every second) would save one
+round trip at the price of counts lost with a process; not done.
 """
 
 import json
