@@ -7,12 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from . import op25b
 
 
-class DnsCheck(models.Model):
-    """One DNS check of one domain: queued by a service, run by a worker, kept as history."""
-
-    class Kind(models.TextChoices):
-        OWN_DOMAIN = "own_domain", _("Own domain hosted by OKBNET")
-        PROVIDER = "provider", _("Provider's submission ports")
+class StoredCheck(models.Model):
+    """A look-up of the outside world kept as history (DNS checks, submission probes): queued by a
+    service, run by a worker, valid until `expires_at`. The status, the transition map and the
+    times are the same for every kind of check."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -20,7 +18,7 @@ class DnsCheck(models.Model):
         DONE = "done", _("Done")
 
     OPEN = (Status.QUEUED, Status.RUNNING)
-    # The transition map (okbnet_portal.states.transition, in services.dns_check_run; the claim
+    # The transition map (okbnet_portal.states.transition, in the services' run functions; the claim
     # queued/stale running -> running is a conditional UPDATE there). A running check whose worker died
     # may be claimed again (running -> running) once it is stale.
     TRANSITIONS = {
@@ -29,8 +27,6 @@ class DnsCheck(models.Model):
         Status.DONE: set(),
     }
 
-    domain = models.CharField(_("domain"), max_length=253, help_text=_("In A-label (ASCII) form."))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     result = models.JSONField(_("result"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
@@ -39,9 +35,23 @@ class DnsCheck(models.Model):
     expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-requested_at", "-id"]
+
+
+class DnsCheck(StoredCheck):
+    """One DNS check of one domain."""
+
+    class Kind(models.TextChoices):
+        OWN_DOMAIN = "own_domain", _("Own domain hosted by OKBNET")
+        PROVIDER = "provider", _("Provider's submission ports")
+
+    domain = models.CharField(_("domain"), max_length=253, help_text=_("In A-label (ASCII) form."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta(StoredCheck.Meta):
         verbose_name = _("DNS check")
         verbose_name_plural = _("DNS checks")
-        ordering = ["-requested_at", "-id"]
         indexes = [models.Index(fields=["domain", "kind", "-requested_at"], name="dnscheck_latest")]
         constraints = [
             models.UniqueConstraint(
@@ -140,22 +150,17 @@ class OwnDomain(models.Model):
         return self.domain
 
 
-class SubmissionProbe(models.Model):
-    """One submission probe (DESIGN §7b): queued by a service, run by a worker, kept as history
-    like the DNS checks. `name` is what the member gave: the provider's outgoing host, or its mail
-    domain (then the worker tries smtp.<domain> and mail.<domain>, as Thunderbird guesses)."""
+class SubmissionProbe(StoredCheck):
+    """One submission probe (DESIGN §7b). `name` is what the member gave: the provider's outgoing
+    host, or its mail domain (then the worker tries smtp.<domain> and mail.<domain>, as Thunderbird
+    guesses)."""
 
     class Kind(models.TextChoices):
         HOST = "host", _("Outgoing server")
         DOMAIN = "domain", _("Mail domain")
 
-    Status = DnsCheck.Status
-    OPEN = DnsCheck.OPEN
-    TRANSITIONS = DnsCheck.TRANSITIONS
-
     name = models.CharField(_("name"), max_length=253, help_text=_("In A-label (ASCII) form."))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     host = models.CharField(_("probed server"), max_length=253, blank=True)
     address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     support = models.CharField(
@@ -164,16 +169,10 @@ class SubmissionProbe(models.Model):
         choices=op25b.ProviderSubmission.choices,
         default=op25b.ProviderSubmission.UNKNOWN,
     )
-    result = models.JSONField(_("result"), null=True, blank=True)
-    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
 
-    class Meta:
+    class Meta(StoredCheck.Meta):
         verbose_name = _("submission probe")
         verbose_name_plural = _("submission probes")
-        ordering = ["-requested_at", "-id"]
         indexes = [models.Index(fields=["name", "kind", "-requested_at"], name="probe_latest")]
         constraints = [
             models.UniqueConstraint(
