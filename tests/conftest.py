@@ -109,14 +109,32 @@ def celery_worker_session(django_db_setup, django_db_blocker):
 _worker_running: list = []
 
 
-@pytest.fixture
-def transactional_db(transactional_db):
-    """pytest-django's, and before its flush: the RADIUS work a test set off (outbox, then
-    Disconnect, queued by plan changes, enforcement, demo data) is finished, so that the session's
-    worker is not inside a transaction while the flush truncates every table (a deadlock)."""
-    yield transactional_db
+@pytest.fixture(autouse=True)
+def _worker_settled_before_the_flush(request):
+    """Before the flush of a transactional test, the work it set off in the session's worker
+    (outbox, then Disconnect, queued by plan changes, enforcement, demo data) is finished, so that
+    the worker is not inside a transaction while the flush truncates every table (a deadlock).
+
+    Autouse, not an override of `transactional_db`: a test marked `django_db(transaction=True)`
+    gets its database from pytest-django's `_django_db_helper` without ever asking for
+    `transactional_db` (seen: test_policy_server's enforcement left a task running into the
+    flush). Asking for the helper here sets it up first, so its flush comes after this teardown."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
     if _worker_running:
         _settle_radius_work()
+
+
+def _is_transactional(request) -> bool:
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
 
 
 def _settle_radius_work() -> None:
