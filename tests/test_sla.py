@@ -6,6 +6,7 @@ then Tuesday 2026-11-24. Normal priority: first response in 240 business minutes
 """
 
 import datetime
+import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,15 @@ from support.models import SlaTarget, Ticket
 
 pytestmark = pytest.mark.django_db
 JST = ZoneInfo("Asia/Tokyo")
+
+
+@pytest.fixture(autouse=True)
+def _starting_targets(db):
+    """Migration 0003's starting targets: a transactional test that ran before this module on the
+    same worker flushed them with every other row (the order differs under pytest-xdist)."""
+    from django.apps import apps
+
+    importlib.import_module("support.migrations.0003_sla_canned_conversations").add_default_targets(apps, None)
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime.datetime:
