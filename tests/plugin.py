@@ -7,9 +7,43 @@ its own var/ folder, so a `make run` worker on the same machine never consumes t
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+
+def _redis_database_of_this_worker(url: str, worker: int, workers: int) -> str:
+    """The same Redis server, another database for each xdist worker: worker k of n adds
+    k * (16 // n) to the configured database number (modulo Redis's 16), so the workers'
+    brokers and caches never meet (one worker's purge or `cache.clear()` is another's loss)."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    moved = (database + worker * (16 // workers)) % 16
+    return urlunsplit(parts._replace(path=f"/{moved}"))
+
+
+def _one_environment_per_xdist_worker() -> None:
+    """pytest-xdist (`make test` runs TEST_WORKERS of them): each worker has its own test database
+    (pytest-django's `_gw0` suffix), var/ folder, session services on free ports, and here its
+    own Redis databases for the broker, the cache and the policy counters. Worker gw0 keeps the
+    configured ones (`.ci/run` empties them); the others' are emptied here, as nothing but this
+    suite's workers uses them (what an interrupted run left there would leak into this one)."""
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker_id.startswith("gw"):
+        return
+    worker, workers = int(worker_id[2:]), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if worker == 0:
+        return
+    import redis
+
+    for name in ("CELERY_BROKER_URL", "CACHE_URL", "OKBNET_POLICY_REDIS_URL"):
+        url = os.environ.get(name, "")
+        if url.startswith("redis://"):
+            os.environ[name] = _redis_database_of_this_worker(url, worker, workers)
+            redis.Redis.from_url(os.environ[name]).flushdb()
+
+
+_one_environment_per_xdist_worker()
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("OKBNET_VAR_DIR", tempfile.mkdtemp(prefix="okbnet-test-var-"))
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
@@ -24,6 +58,16 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "real_hashers: hash passwords with the production hashers (Argon2)")
+    config.addinivalue_line(
+        "markers",
+        "long_running: a module that takes tens of seconds, run first so that a parallel run does not end waiting on it",
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """The long-running modules first (a stable sort: the same order on every xdist worker), so
+    that `--dist loadfile` starts them at once and the short ones fill the other workers."""
+    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from .bad_dns import BadDnsServer
 from .dns_zones import IDN_DOMAIN, IDN_ZONE
 from .waiting import run_queued_provider_checks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long_running]  # one test waits out an 18 s DNS time-out
 URL = "/api/v1/op25b/verdict/"
 BASE = {"ip_type": "dynamic", "sending_via": "other_provider", "port": 25}
 

@@ -11,7 +11,7 @@ from support.models import Ticket
 from tests.factories import MailSetupFactory, MemberFactory, StaffFactory
 from tests.test_language_crawl import PAGES
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.long_running]
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 MISSING_DESCRIPTIONS = """() => [...document.querySelectorAll('[aria-describedby]')]
