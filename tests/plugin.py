@@ -6,7 +6,10 @@ its own var/ folder, so a `make run` worker on the same machine never consumes t
 """
 
 import os
+import shutil
+import subprocess
 import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -43,7 +46,27 @@ def _one_environment_per_xdist_worker() -> None:
             redis.Redis.from_url(os.environ[name]).flushdb()
 
 
+def _catalogues_compiled() -> None:
+    """The Japanese catalogues, compiled as `make messages` does when a .mo file is missing or older
+    than its .po (.mo files are build output, not in git): bare `pytest` in a fresh clone tests the
+    Japanese texts too. Once, in the main process, before any xdist worker starts."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    root = Path(__file__).resolve().parents[1]
+    for po in [*root.glob("locale/*/LC_MESSAGES/*.po"), *root.glob("*/locale/*/LC_MESSAGES/*.po")]:
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        msgfmt = shutil.which("msgfmt")
+        if msgfmt is None:
+            raise pytest.UsageError(f"{mo} is missing or stale and msgfmt is not installed (Debian package gettext)")
+        partial = mo.with_suffix(".mo.partial")
+        subprocess.run([msgfmt, "--check-format", "-o", str(partial), str(po)], check=True)
+        partial.replace(mo)
+
+
 _one_environment_per_xdist_worker()
+_catalogues_compiled()
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("OKBNET_VAR_DIR", tempfile.mkdtemp(prefix="okbnet-test-var-"))
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
