@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from support import services
 from support.models import Ticket
 
-from .factories import MemberFactory
+from .factories import MemberFactory, StaffFactory
 
 URL = "/api/v1/tickets/"
 
@@ -254,6 +254,11 @@ def test_only_active_staff_can_be_assigned(api, alice):
     response = api.patch(f"{URL}{ticket.number}/", {"assignee": alice.user.username}, format="json")
     assert response.status_code == 400
     assert "assignee" in response.json()
+    gone = StaffFactory(is_active=False)  # the same rule as the staff page's (services.ticket_assign)
+    response = api.patch(f"{URL}{ticket.number}/", {"assignee": gone.username}, format="json")
+    assert (response.status_code, list(response.json())) == (400, ["assignee"])
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
 
 
 def test_unassigning_with_null(api, alice, staff_user):
