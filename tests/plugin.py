@@ -27,13 +27,18 @@ def _redis_database_of_this_worker(url: str, worker: int, workers: int) -> str:
 
 def _one_environment_per_xdist_worker() -> None:
     """pytest-xdist (`make test` runs TEST_WORKERS of them): each worker has its own test database
-    (pytest-django's `_gw0` suffix), var/ folder, session services on free ports, and here its
-    own Redis databases for the broker, the cache and the policy counters. Worker gw0 keeps the
+    (pytest-django's `_gw0` suffix), session services on free ports, and here its own var/ folder
+    and Redis databases for the broker, the cache and the policy counters. Worker gw0 keeps the
     configured ones (`.ci/run` empties them); the others' are emptied here, as nothing but this
     suite's workers uses them (what an interrupted run left there would leak into this one)."""
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker_id.startswith("gw"):
         return
+    # The main process's var/ folder (inherited): a folder of its own inside it, else the workers
+    # share the filesystem broker's queue (the embedded default) and the Postfix tables.
+    var = Path(os.environ.get("OKBNET_VAR_DIR") or tempfile.mkdtemp(prefix="okbnet-test-var-")) / worker_id
+    var.mkdir(parents=True, exist_ok=True)
+    os.environ["OKBNET_VAR_DIR"] = str(var)
     worker, workers = int(worker_id[2:]), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     if worker == 0:
         return
