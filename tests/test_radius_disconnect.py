@@ -100,6 +100,9 @@ def radacct():
     """FreeRADIUS's accounting table (the columns the portal reads), as its sql module writes it."""
     from django.db import connection
 
+    from .components import require
+
+    require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL): FreeRADIUS's table and SQL")
     with connection.cursor() as cursor:
         cursor.execute(RADACCT)
     yield connection
