@@ -129,12 +129,16 @@ def _worker_settled_before_the_flush(request):
 
 
 def _is_transactional(request) -> bool:
+    """pytest-django's own test (in `_django_db_helper`), its marker read by its own parser."""
+    from pytest_django.fixtures import validate_django_db
+
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         return True
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return False
-    return bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
+    parsed = validate_django_db(marker)
+    return parsed.transaction or parsed.reset_sequences
 
 
 def _settle_radius_work() -> None:
