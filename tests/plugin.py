@@ -6,8 +6,8 @@ its own var/ folder, so a `make run` worker on the same machine never consumes t
 """
 
 import os
-import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -52,26 +52,25 @@ def _one_environment_per_xdist_worker() -> None:
 
 
 def _catalogues_compiled() -> None:
-    """The Japanese catalogues, compiled as `make messages` does when a .mo file is missing or older
-    than its .po (.mo files are build output, not in git): bare `pytest` in a fresh clone tests the
-    Japanese texts too. Once, in the main process, before any xdist worker starts."""
+    """The Japanese catalogues, compiled by `make messages`'s command when a .mo file is missing or
+    older than its .po (.mo files are build output, not in git): bare `pytest` in a fresh clone tests
+    the Japanese texts too. Once, in the main process, before any xdist worker starts; nothing to do
+    (no Django start-up) when they are up to date."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     root = Path(__file__).resolve().parents[1]
-    for po in [*root.glob("locale/*/LC_MESSAGES/*.po"), *root.glob("*/locale/*/LC_MESSAGES/*.po")]:
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        msgfmt = shutil.which("msgfmt")
-        if msgfmt is None:
-            raise pytest.UsageError(f"{mo} is missing or stale and msgfmt is not installed (Debian package gettext)")
-        partial = mo.with_suffix(".mo.partial")
-        subprocess.run([msgfmt, "--check-format", "-o", str(partial), str(po)], check=True)
-        partial.replace(mo)
+    pos = [*root.glob("locale/*/LC_MESSAGES/*.po"), *root.glob("*/locale/*/LC_MESSAGES/*.po")]
+    mos = [po.with_suffix(".mo") for po in pos]
+    if all(mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime for po, mo in zip(pos, mos, strict=True)):
+        return
+    subprocess.run(
+        [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v0"],
+        cwd=root,
+        check=True,
+    )
 
 
 _one_environment_per_xdist_worker()
-_catalogues_compiled()
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("OKBNET_VAR_DIR", tempfile.mkdtemp(prefix="okbnet-test-var-"))
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
@@ -80,6 +79,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # The submission probe may only ever connect to loopback in tests (DESIGN §7b, BRIEF).
 os.environ.setdefault("OKBNET_SMTP_PROBE_ALLOW", "127.0.0.0/8")
 os.environ.setdefault("OKBNET_SMTP_PROBE_ONLY_ALLOWED", "1")
+_catalogues_compiled()  # with the test defaults above (its Django uses the run's var/ folder)
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
