@@ -137,8 +137,8 @@ def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return False
-    parsed = validate_django_db(marker)
-    return parsed.transaction or parsed.reset_sequences
+    transaction, reset_sequences, *_ = validate_django_db(marker)  # a plain tuple, unpacked as pytest-django does
+    return transaction or reset_sequences
 
 
 def _settle_radius_work() -> None:
