@@ -14,6 +14,7 @@ from accounts.models import PlanChangeRequest
 
 from .factories import FixedPoolFactory, MemberFactory
 from .test_plan_change_worker import finished, wait_for
+from .waiting import worker_drained
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 
@@ -26,6 +27,11 @@ def changed(celery_worker):
     request = services.plan_change_request(member=member, by=member.user)
     wait_for(lambda: finished(request.pk))
     wait_for(lambda: len(mail.outbox) == 1)
+    # The change's follow-up on the worker (its RADIUS outbox entry, whose run queues the Disconnect)
+    # is over before the test writes: on the embedded SQLite a worker transaction locks the tables
+    # (seen: "database table is locked" with the Disconnect still running). Two pings, as in conftest.
+    for _ in range(2):
+        worker_drained()
     request.refresh_from_db()
     assert request.status == PlanChangeRequest.Status.COMPLETED
     member.refresh_from_db()
