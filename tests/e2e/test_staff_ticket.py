@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from accounts import services as plan_changes
 from support import services
@@ -42,18 +43,25 @@ def test_staff_find_assign_answer_and_park_a_ticket(page, live_server, axe_check
 
     assert ticket.number in page.locator("h1").inner_text()
     assert "岡部 花子" in page.locator("#member-contract dl").inner_text()
+    history = page.locator("ol.history li")
+    # Each form posts and redirects back to this page: wait for the event it adds before the next step,
+    # or the next step acts on the page being left (inner_text and evaluate_all do not wait).
     page.locator("#id_assignee").select_option(label="sato")
     page.locator("#id_assignee").locator("xpath=..").locator("button").click()
-    assert page.locator('[data-role="assignee"]').inner_text() == "sato"
+    expect(history).to_have_count(2)
+    expect(page.locator('[data-role="assignee"]')).to_have_text("sato")
 
     page.locator("#id_body").fill("ポート587への変更をお願いします。")
     page.locator('button[name="action"][value="reply"]').click()
+    expect(history).to_have_count(4)
     page.locator("#id_body").fill("電話は不在")
     page.locator('button[name="action"][value="note"]').click()
+    expect(history).to_have_count(5)
     page.locator("#id_status").select_option("pending")
     page.locator("#id_status").locator("xpath=..").locator("button").click()
+    expect(history).to_have_count(6)
 
-    kinds = page.locator("ol.history li").evaluate_all("els => els.map(e => e.dataset.kind)")
+    kinds = history.evaluate_all("els => els.map(e => e.dataset.kind)")
     assert kinds == ["created", "assignment", "public_reply", "status", "internal_note", "status"]
     assert "ポート587への変更をお願いします。" in page.locator("ol.history").inner_text()
     ticket.refresh_from_db()
