@@ -24,6 +24,47 @@ def _live_server_without_nagle_delay() -> None:
 _live_server_without_nagle_delay()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's set-up of the test databases (its options --reuse-db, --create-db and
+    --no-migrations included), except that the workers of a parallel run on PostgreSQL clone one
+    migrated database instead of each migrating its own (tests/databases.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from . import databases
+
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid")
+    with django_db_blocker.unblock():
+        if worker_id and not django_db_keepdb and databases.can_clone(aliases):
+            config = databases.set_up_clones(worker_id, aliases, serialized_aliases, verbosity)
+        else:
+            config = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=keepdb,
+            )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
 @pytest.fixture
 def api_key(db):
     """A valid key of the call-center tool with read and write scopes."""

@@ -36,7 +36,9 @@ def _one_environment_per_xdist_worker() -> None:
         return
     # The main process's var/ folder (inherited): a folder of its own inside it, else the workers
     # share the filesystem broker's queue (the embedded default) and the Postfix tables.
-    var = Path(os.environ.get("OKBNET_VAR_DIR") or tempfile.mkdtemp(prefix="okbnet-test-var-")) / worker_id
+    run_dir = Path(os.environ.get("OKBNET_VAR_DIR") or tempfile.mkdtemp(prefix="okbnet-test-var-"))
+    os.environ["OKBNET_TEST_RUN_DIR"] = str(run_dir)  # what the workers share (tests/databases.py)
+    var = run_dir / worker_id
     var.mkdir(parents=True, exist_ok=True)
     os.environ["OKBNET_VAR_DIR"] = str(var)
     worker, workers = int(worker_id[2:]), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
@@ -80,6 +82,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("OKBNET_SMTP_PROBE_ALLOW", "127.0.0.0/8")
 os.environ.setdefault("OKBNET_SMTP_PROBE_ONLY_ALLOWED", "1")
 _catalogues_compiled()  # with the test defaults above (its Django uses the run's var/ folder)
+
+
+def pytest_sessionfinish(session):
+    """The main process of a parallel run, once its workers have dropped their databases: drop the
+    template they were cloned from (tests/databases.py)."""
+    option = session.config.option
+    if hasattr(session.config, "workerinput") or not getattr(option, "numprocesses", None) or option.reuse_db:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests.databases import drop_template_databases
+
+    with session.config.stash[blocking_manager_key].unblock():
+        drop_template_databases()
+
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
