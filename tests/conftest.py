@@ -66,6 +66,20 @@ def django_db_setup(
 
 
 @pytest.fixture
+def start_of_a_minute():
+    """The API's rate limits count in fixed windows (okbnet_portal/api/throttling.py): a test that
+    counts up to a per-minute limit starts at the start of a minute (the clock moved ahead by less
+    than a minute, then running), else a window that ends mid-test splits the count in two (seen
+    once in a parallel run: a fifth request allowed)."""
+    import time
+
+    import time_machine
+
+    with time_machine.travel(time.time() // 60 * 60 + 60, tick=True):
+        yield
+
+
+@pytest.fixture
 def api_key(db):
     """A valid key of the call-center tool with read and write scopes."""
     _obj, key = ClientAPIKey.objects.create_key(name="call-center", scopes=["read", "write"])

@@ -12,7 +12,7 @@ URL = "/api/v1/plans/"
 
 
 @pytest.fixture(autouse=True)
-def low_rates(settings):
+def low_rates(settings, start_of_a_minute):
     cache.clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

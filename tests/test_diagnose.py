@@ -387,7 +387,7 @@ def test_every_diagnosis_page_reads_in_its_language_without_codes(client, langua
 
 
 @pytest.mark.django_db
-def test_the_api_is_rate_limited_per_client_with_the_verdicts(api, settings):
+def test_the_api_is_rate_limited_per_client_with_the_verdicts(api, settings, start_of_a_minute):
     from django.core.cache import cache
 
     cache.clear()
