@@ -25,8 +25,12 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
-messages: $(STAMP)
+# The compiled catalogues (.mo, not in git), remade when a .po is newer: one compilemessages for all.
+PO := $(wildcard locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po)
+messages: $(PO:.po=.mo)
+$(PO:.po=.mo) &: $(PO) | $(STAMP)
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	@touch $(PO:.po=.mo)
 
 run: $(STAMP) messages
 	$(PY) manage.py migrate --noinput -v0
