@@ -39,10 +39,12 @@ run: $(STAMP) messages
 	$(VENV)/bin/honcho start -f Procfile
 
 # The suite in parallel (pytest-xdist, a module per worker at a time, the long-running ones first):
-# a serial run leaves two thirds of the 2 cores idle waiting on the services; four workers keep both
-# busy (tests/plugin.py gives each its own Redis databases). TEST_WORKERS=0: one process, the
-# default on the embedded SQLite, whose shared in-memory database locks under parallel workers.
-TEST_WORKERS ?= $(if $(findstring postgres,$(DATABASE_URL)),4,0)
+# a serial run leaves two thirds of the 2 cores idle waiting on the services; three workers keep both
+# busy (tests/plugin.py gives each its own Redis databases; measured on 2 cores, alternating: 3
+# workers 120-137 s, 4 workers 134-140 s, each worker also starting its own browser and services).
+# TEST_WORKERS=0: one process, the default on the embedded SQLite, whose shared in-memory database
+# locks under parallel workers.
+TEST_WORKERS ?= $(if $(findstring postgres,$(DATABASE_URL)),3,0)
 test: $(STAMP) messages $(AXE)
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
