@@ -47,10 +47,12 @@ def django_db_setup(
     if not django_db_use_migrations:
         _disable_migrations()
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
-    worker_id = getattr(request.config, "workerinput", {}).get("workerid")
+    worker = getattr(request.config, "workerinput", {})
     with django_db_blocker.unblock():
-        if worker_id and not django_db_keepdb and databases.can_clone(aliases):
-            config = databases.set_up_clones(worker_id, aliases, serialized_aliases, verbosity)
+        if worker and not django_db_keepdb and databases.can_clone(aliases):
+            config = databases.set_up_clones(
+                worker["workerid"], worker["testrunuid"], aliases, serialized_aliases, verbosity
+            )
         else:
             config = setup_databases(
                 verbosity=verbosity,

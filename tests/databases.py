@@ -25,9 +25,10 @@ def can_clone(aliases) -> bool:
 
 
 @contextmanager
-def _run_lock():
-    """Held by one worker of this run at a time (a file in the run's folder, so a new run starts afresh)."""
-    path = Path(os.environ[RUN_DIR_VARIABLE]) / "test-databases.lock"
+def _run_lock(run_id: str):
+    """Held by one worker of this run at a time (a file of this run's, in its folder: a new run,
+    even in the same folder, starts afresh)."""
+    path = Path(os.environ[RUN_DIR_VARIABLE]) / f"test-databases-{run_id}.lock"
     with open(path, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -37,7 +38,7 @@ def _run_lock():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def set_up_clones(worker_id: str, aliases, serialized_aliases, verbosity: int):
+def set_up_clones(worker_id: str, run_id: str, aliases, serialized_aliases, verbosity: int):
     """Make this worker's databases from the run's template (creating that first if no worker has);
     return the configuration Django's `teardown_databases` takes (it drops the clones: the
     database each connection is on)."""
@@ -48,7 +49,7 @@ def set_up_clones(worker_id: str, aliases, serialized_aliases, verbosity: int):
         if test.get("NAME", "").endswith(suffix):
             test["NAME"] = test["NAME"].removesuffix(suffix)
     originals = {alias: connections[alias].settings_dict["NAME"] for alias in aliases}
-    with _run_lock() as lock:
+    with _run_lock(run_id) as lock:
         if lock.read() != "migrated":
             setup_databases(
                 verbosity=verbosity, interactive=False, aliases=aliases, serialized_aliases=serialized_aliases
