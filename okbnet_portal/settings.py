@@ -104,6 +104,10 @@ if not IS_POSTGRES:
     # insert) would otherwise fail at once with "database is locked" beside a busy worker.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The test database in a file, not Django's shared-cache in-memory default: there a read beside
+    # another thread's write (the in-process test worker's) fails at once with "database table is
+    # locked" instead of waiting the timeout above.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
 # FreeRADIUS's SQL tables (network.radius_models): in their own database when RADIUS_DATABASE_URL
 # is set (alias "radius", network.routers.RadiusRouter), else in the portal's own.
 RADIUS_DATABASE_URL = env_str("RADIUS_DATABASE_URL")
