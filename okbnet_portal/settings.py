@@ -352,6 +352,9 @@ OKBNET_PORTAL_URL = env_str("OKBNET_PORTAL_URL", "http://127.0.0.1:8000")
 # The support center as every page's footer gives it (hours are a translated text in the template).
 OKBNET_SUPPORT_PHONE = env_str("OKBNET_SUPPORT_PHONE", "0120-25-0587")
 OKBNET_DNS_NAMESERVERS = env_list("OKBNET_DNS_NAMESERVERS")
+# Seconds a DNS look-up waits: one try at one server, and the whole question with its retries.
+OKBNET_DNS_TIMEOUT = 2.0
+OKBNET_DNS_LIFETIME = 3.0
 # OKBNET's outgoing relays (what gw.<domain> must point to, what SPF must authorise): the one list.
 OKBNET_RELAY_ADDRESSES = env_list("OKBNET_RELAY_ADDRESSES", ["203.0.113.25", "203.0.113.26", "2001:db8:25::25"])
 # The SPF include that authorises the relays (OKBNET publishes it); the advice tells members to add it.

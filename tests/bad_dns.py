@@ -61,6 +61,14 @@ class LoopbackDns:
         self.sock.close()
 
 
+def point_the_portal_at(settings, server: LoopbackDns) -> None:
+    """The portal's look-ups go to `server` (`settings`: pytest-django's fixture) and give up on a
+    silent one after 0.3 s a question instead of production's 3 s: the same time-out, sooner."""
+    settings.OKBNET_DNS_NAMESERVERS = [server.address]
+    settings.OKBNET_DNS_TIMEOUT = 0.2
+    settings.OKBNET_DNS_LIFETIME = 0.3
+
+
 class BadDnsServer(LoopbackDns):
     def reply(self, query: dns.message.Message) -> dns.message.Message | None:
         labels = str(query.question[0].name).lower().split(".")

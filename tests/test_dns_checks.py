@@ -123,10 +123,10 @@ def test_history_keeps_the_last_results(dns, settings):
 
 @pytest.mark.django_db
 def test_a_dns_failure_is_stored_briefly(settings):
-    from .bad_dns import BadDnsServer
+    from .bad_dns import BadDnsServer, point_the_portal_at
 
     with BadDnsServer() as bad:
-        settings.OKBNET_DNS_NAMESERVERS = [bad.address]
+        point_the_portal_at(settings, bad)
         check = services.dns_check_request(domain="servfail.own.test", kind=OWN)
         services.dns_check_run(check_id=check.pk)
     check.refresh_from_db()

@@ -9,11 +9,11 @@ import pytest
 from mailsettings import op25b, providers, services
 from mailsettings.models import DnsCheck
 
-from .bad_dns import BadDnsServer
+from .bad_dns import BadDnsServer, point_the_portal_at
 from .dns_zones import IDN_DOMAIN, IDN_ZONE
 from .waiting import run_queued_provider_checks
 
-pytestmark = [pytest.mark.django_db, pytest.mark.long_running]  # one test waits out an 18 s DNS time-out
+pytestmark = pytest.mark.django_db
 URL = "/api/v1/op25b/verdict/"
 BASE = {"ip_type": "dynamic", "sending_via": "other_provider", "port": 25}
 
@@ -94,7 +94,7 @@ def test_every_catalogue_entry_is_a_valid_answer_and_dated():
 
 def test_the_request_never_waits_on_dns_that_cannot_answer(settings):
     with BadDnsServer() as bad:
-        settings.OKBNET_DNS_NAMESERVERS = [bad.address]
+        point_the_portal_at(settings, bad)
         result = verdict(provider_domain="silent.example.test", provider_host="smtp.other.example.test")
         assert bad.received == 0  # the request asked nothing: the worker will
         assert (result["rule"], result["provider_submission_pending"]) == ("R10", True)
@@ -107,7 +107,7 @@ def test_the_request_never_waits_on_dns_that_cannot_answer(settings):
 def test_a_second_verdict_is_answered_from_what_is_stored(dns, settings):
     verdict_after_the_worker(provider_domain="both.provider.test")
     with BadDnsServer() as bad:  # DNS now unreachable: the stored answer still stands
-        settings.OKBNET_DNS_NAMESERVERS = [bad.address]
+        point_the_portal_at(settings, bad)
         result = verdict(provider_domain="both.provider.test")
         assert run_queued_provider_checks() == 0 and bad.received == 0
     assert (result["rule"], result["provider_submission_source"]) == ("R8", "dns")

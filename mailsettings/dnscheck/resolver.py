@@ -29,8 +29,6 @@ INVALID_NAME = "invalid_name"  # not a domain name we can ask about
 CNAME_LOOP = "cname_loop"  # CNAME chain too long or circular
 VOID_ERRORS = frozenset({NXDOMAIN, NODATA})
 
-DEFAULT_TIMEOUT = 2.0  # one server, one try
-DEFAULT_LIFETIME = 3.0  # the whole question, retries included
 MAX_CNAME_HOPS = 8
 
 
@@ -89,16 +87,17 @@ def _nameservers(entries: list[str]) -> list[dns.nameserver.Nameserver]:
     return servers
 
 
-def make_resolver(*, timeout: float = DEFAULT_TIMEOUT, lifetime: float = DEFAULT_LIFETIME) -> dns.resolver.Resolver:
-    """The one resolver factory: OKBNET_DNS_NAMESERVERS if set, else the system resolver."""
+def make_resolver(*, timeout: float | None = None, lifetime: float | None = None) -> dns.resolver.Resolver:
+    """The one resolver factory: OKBNET_DNS_NAMESERVERS if set, else the system resolver; the
+    timeouts OKBNET_DNS_TIMEOUT (one try) and OKBNET_DNS_LIFETIME (the whole question) unless given."""
     entries = list(getattr(settings, "OKBNET_DNS_NAMESERVERS", []) or [])
     if entries:
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = _nameservers(entries)
     else:
         resolver = dns.resolver.Resolver()
-    resolver.timeout = timeout
-    resolver.lifetime = lifetime
+    resolver.timeout = settings.OKBNET_DNS_TIMEOUT if timeout is None else timeout
+    resolver.lifetime = settings.OKBNET_DNS_LIFETIME if lifetime is None else lifetime
     # EDNS with the DNS-flag-day payload: a DKIM key or a long SPF record fits in one UDP answer
     # instead of a truncated one and a second question over TCP.
     resolver.use_edns(0, 0, 1232)
