@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-POSTFIX = "/usr/sbin/postfix"
-DOVECOT = "/usr/sbin/dovecot"
+from tests.postfix_peer import DOVECOT, POSTFIX, stop_dovecot, stop_postfix
+
 SWAKS = "/usr/bin/swaks"
 
 
@@ -171,8 +171,8 @@ class Gateway:
         wait_port(self.port)
 
     def stop(self) -> None:
-        subprocess.run([POSTFIX, "-c", str(self.postfix_dir), "stop"], capture_output=True, timeout=60)
-        subprocess.run([DOVECOT, "-c", str(self.dovecot_dir / "dovecot.conf"), "stop"], capture_output=True, timeout=30)
+        stop_postfix(self.postfix_dir, self.postfix_dir / "queue")
+        stop_dovecot(self.dovecot_dir / "run")
         shutil.rmtree(self.root, ignore_errors=True)
 
     def log(self) -> str:

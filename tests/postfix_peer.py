@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -24,6 +25,48 @@ DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 def available() -> bool:
     return Path(POSTFIX).exists() and Path(DOVECOT).exists()
+
+
+def pid_in(pid_file: Path) -> int | None:
+    """The process id a daemon wrote to its pid file, None if there is none."""
+    try:
+        return int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def wait_until_gone(pid: int | None, timeout: float = 10.0) -> None:
+    """Wait, looking every 20 ms, until a process has exited (or is a zombie its parent has not
+    reaped). Neither Postfix nor Dovecot is our child, so there is no wait() for them."""
+    deadline = time.monotonic() + timeout
+    while pid is not None:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return
+        except (OSError, IndexError):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"process {pid} still running after {timeout} s")
+        time.sleep(0.02)
+
+
+def stop_postfix(config_dir: Path, queue_dir: Path) -> None:
+    """Stop a private Postfix and wait until its master has exited. `postfix stop` sends the master
+    SIGTERM (it ends its children), then looks once a second: a second or more a stop. `postfix
+    abort` sends the same signal without waiting, and the wait here looks more often."""
+    pid = pid_in(queue_dir / "pid" / "master.pid")
+    subprocess.run([POSTFIX, "-c", str(config_dir), "abort"], capture_output=True, timeout=60)
+    wait_until_gone(pid)
+
+
+def stop_dovecot(base_dir: Path) -> None:
+    """Stop a private Dovecot: SIGTERM to its master, then wait until it has exited (`dovecot stop`
+    took 3 s)."""
+    pid = pid_in(base_dir / "master.pid")
+    if pid is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        wait_until_gone(pid)
 
 
 class PostfixSubmission:
@@ -120,10 +163,6 @@ class PostfixSubmission:
     def __exit__(self, *exc) -> None:
         if self.dir is None:
             return
-        subprocess.run([POSTFIX, "-c", str(self.dir / "etc"), "stop"], capture_output=True)
-        pid_file = self.dir / "dovecot" / "master.pid"
-        if pid_file.exists():
-            with contextlib.suppress(OSError, ValueError):
-                os.kill(int(pid_file.read_text().split()[0]), 15)
-        time.sleep(0.5)
+        stop_postfix(self.dir / "etc", self.dir / "queue")
+        stop_dovecot(self.dir / "dovecot")
         shutil.rmtree(self.dir, ignore_errors=True)

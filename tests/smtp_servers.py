@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import threading
@@ -173,6 +174,8 @@ class SilentServer:
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() at once (Linux)
         self._thread.join(2)
         for conn in self.held:
             conn.close()
