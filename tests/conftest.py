@@ -61,6 +61,8 @@ def django_db_setup(
                 serialized_aliases=serialized_aliases,
                 keepdb=keepdb,
             )
+        databases.remember_migrated_state(aliases)
+    databases.install_row_deleting_reset()
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():

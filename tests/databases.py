@@ -14,7 +14,9 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connections
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.test import TransactionTestCase
 from django.test.utils import setup_databases
 
 RUN_DIR_VARIABLE = "OKBNET_TEST_RUN_DIR"  # the main process's var/ folder (tests/plugin.py), shared by its workers
@@ -78,3 +80,71 @@ def drop_template_databases() -> None:
         name = connection.creation._get_test_db_name()
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+# --------------------------------------------------------------------------- between transactional tests
+
+# Only migrations write these (post_migrate): left in place by the reset below.
+KEPT_TABLES = ("django_content_type", "auth_permission")
+_FINGERPRINT = " UNION ALL ".join(
+    f"SELECT count(*), coalesce(max(id), 0) FROM {table}"  # noqa: S608 - the two names above
+    for table in KEPT_TABLES
+)
+_migrated: dict[str, tuple[str, list]] = {}  # database name -> (the DELETEs, the kept tables' fingerprint)
+
+
+def remember_migrated_state(aliases) -> None:
+    """Once the test databases are ready (migrated or cloned): what the reset below deletes, and the
+    fingerprint (rows, highest id) of the tables it keeps."""
+    for alias in aliases:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+        with connection.cursor() as cursor:
+            cursor.execute(_FINGERPRINT)
+            fingerprint = cursor.fetchall()
+        quote = connection.ops.quote_name
+        # The names of the models' own tables, as Django's flush takes them, quoted.
+        deletes = "; ".join(f"DELETE FROM {quote(table)}" for table in sorted(tables) if table not in KEPT_TABLES)  # noqa: S608
+        _migrated[connection.settings_dict["NAME"]] = (deletes, fingerprint)
+
+
+def _delete_every_row(connection) -> bool:
+    """Empty the database as Django's `flush` would, by DELETE; False (nothing done) where that
+    cannot stand in for it: not PostgreSQL, or a test changed the tables kept."""
+    deletes, fingerprint = _migrated.get(connection.settings_dict["NAME"], (None, None))
+    if deletes is None:
+        return False
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(_FINGERPRINT)
+        if cursor.fetchall() != fingerprint:
+            return False
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys: checked at the commit
+        cursor.execute(deletes)
+    return True
+
+
+def install_row_deleting_reset() -> None:
+    """After each transactional test, TransactionTestCase empties every table with Django's `flush`:
+    on PostgreSQL one TRUNCATE of them all (new files for every table and index, synced at the
+    commit), then the post_migrate signal, which makes again the content types and permissions just
+    truncated: 0.27 s a test here (0.20 of them in the TRUNCATE), for tables of a few rows each. On
+    PostgreSQL it now DELETEs the rows of the same tables but those two, in one transaction, and
+    leaves the content types and permissions as the migrations made them; where a test changed those
+    (their rows or highest id differ), or where Django would flush only some apps or restore
+    serialized data, Django's own flush runs."""
+    flush = TransactionTestCase._fixture_teardown
+    if getattr(flush, "deletes_rows", False):
+        return
+
+    def _fixture_teardown(self):
+        if self.available_apps is not None or self.serialized_rollback:
+            return flush(self)
+        for name in self._databases_names(include_mirrors=False):
+            if not _delete_every_row(connections[name]):
+                call_command("flush", verbosity=0, interactive=False, database=name, reset_sequences=False)
+        return None
+
+    _fixture_teardown.deletes_rows = True
+    TransactionTestCase._fixture_teardown = _fixture_teardown
