@@ -60,12 +60,13 @@ def stop_postfix(config_dir: Path, queue_dir: Path) -> None:
 
 
 def stop_dovecot(base_dir: Path) -> None:
-    """Stop a private Dovecot: SIGTERM to its master, then wait until it has exited (`dovecot stop`
-    took 3 s)."""
+    """Stop a private Dovecot (authentication only, nothing to save): SIGKILL to its process group,
+    master and children at once, then wait until the master has gone. `dovecot stop` took 3 s, a
+    SIGTERM to the master 1.1 s (it waits for its children)."""
     pid = pid_in(base_dir / "master.pid")
     if pid is not None:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
+            os.killpg(pid, signal.SIGKILL)  # the master leads its own group (it daemonizes with setsid)
         wait_until_gone(pid)
 
 
