@@ -104,7 +104,7 @@ auth_mechanisms = plain login
 disable_plaintext_auth = no
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {dir}/passwd
+  args = scheme=PLAIN username_format=%u {dir}/logins/%u
 }}
 userdb {{
   driver = static
@@ -139,15 +139,14 @@ class Gateway:
         self.write_logins(logins)
 
     def write_logins(self, logins: dict[str, str]) -> None:
-        """Add log-ins. Appended, never rewritten: Dovecot re-reads the file when its mtime or size
-        changes, and a rewrite within the same second to the same size would go unnoticed."""
-        self.dovecot_dir.mkdir(exist_ok=True)
-        with open(self.dovecot_dir / "passwd", "a") as passwd:
-            passwd.write("".join(f"{user}:{{PLAIN}}{password}\n" for user, password in logins.items()))
-        # Dovecot looks at the file at most once per second of its clock (passwd_file_sync skips
-        # when last_sync_time == ioloop_time): a log-in in the same second as an earlier one would
-        # still see the old file. Wait into the next second, so the next log-in reads it again.
-        time.sleep(1.01 - time.time() % 1)
+        """Add log-ins: a passwd-file of its own for each user (the passdb's path names the user).
+        One shared file would be re-read at most once per second of Dovecot's clock (passwd_file_sync
+        skips when last_sync_time == ioloop_time), so each new log-in waited into the next second;
+        a file Dovecot has not opened yet is read when first asked for."""
+        logins_dir = self.dovecot_dir / "logins"
+        logins_dir.mkdir(parents=True, exist_ok=True)
+        for user, password in logins.items():
+            (logins_dir / user).write_text(f"{user}:{{PLAIN}}{password}\n")
 
     def start(self) -> None:
         for sub in ("run", "state"):
