@@ -9,7 +9,15 @@ from rest_framework.test import APIClient
 from accounts.models import ClientAPIKey, ConnectionPlan, IdempotencyRecord
 
 URL = "/api/v1/test-plans/"
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api_harness_urls")]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _harness_urls(settings):
+    """The test API's URLs, through the settings fixture: an override Django undoes (and its URL
+    caches with it) with the test's other settings. pytest-django's `urls` marker set the value on
+    whatever settings object was current, beside the overrides of the `settings` fixture."""
+    settings.ROOT_URLCONF = "tests.api_harness_urls"
 
 
 def test_without_the_header_each_post_creates(api):
