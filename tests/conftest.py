@@ -168,10 +168,12 @@ def celery_worker_session(django_db_setup, django_db_blocker):
         connections.close_all()
 
     app.control.purge()
-    # The worker looks at the broker every 0.1 s, not every second (kombu takes polling_interval as
-    # Redis's BRPOP time-out): stopping it at the end of the session waited out that second. A task
-    # still starts the moment it is sent.
-    app.conf.broker_transport_options = {**app.conf.broker_transport_options, "polling_interval": 0.1}
+    if app.conf.broker_url.startswith("redis"):
+        # The worker looks at Redis every 0.1 s, not every second (kombu takes polling_interval as
+        # the BRPOP time-out): stopping it at the end of the session waited out that second. A task
+        # still starts the moment it is sent. Not on the filesystem broker (the embedded default),
+        # where the same option made the session's last task time out.
+        app.conf.broker_transport_options = {**app.conf.broker_transport_options, "polling_interval": 0.1}
     with (
         django_db_blocker.unblock(),
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker,
