@@ -1,8 +1,11 @@
 """The call of issue 15 in the browser: an agent finds the caller by phone, opens a ticket,
 answers with a canned reply; the member reads it and answers; the ticket is back on the desk."""
 
+import re
+
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from support.models import CannedReply, Ticket
 
@@ -62,21 +65,23 @@ def test_an_agent_answers_a_caller_and_the_member_writes_back(browser, live_serv
     desk.locator("#id_description").fill("事務所のPCから送れないとのこと")
     assert axe_check(desk) == []
     desk.locator("form button[type=submit]").last.click()
+    desk.wait_for_url(re.compile(r".*/staff/tickets/T-[^/]+/$"))  # the ticket exists once the page shows it
     ticket = Ticket.objects.get(subject="メールが送信できない")
-    desk.wait_for_url(f"**/staff/tickets/{ticket.number}/")
+    assert desk.url.endswith(f"/staff/tickets/{ticket.number}/")
     assert "事務所のPC" in desk.locator("#member-setups").inner_text()  # the same summary on the ticket
 
     # Answers with the canned reply, which shows the member's own gateway host, then waits on the member.
     desk.locator("#id_canned").select_option(label="OP25B: ゲートウェイを使う (日本語)")
     desk.locator("form.canned-form button").click()
     box = desk.locator("#id_body")
-    assert "gw.yamada-shoten.jp" in box.input_value()
+    expect(box).to_have_value(re.compile("gw.yamada-shoten.jp"))  # the box is on the page being left too
     assert "taro@yamada-shoten.jp" in box.input_value()
     box.fill(box.input_value() + "\n設定後にご返信ください。")
     desk.locator('button[name="action"][value="reply"]').click()
+    expect(desk.locator("ol.history")).to_contain_text("設定後にご返信ください")
     desk.locator("#id_status").select_option("pending")
     desk.locator("#id_status").locator("xpath=..").locator("button").click()
-    assert desk.locator('[data-role="ticket-status"]').inner_text().startswith("保留")
+    expect(desk.locator('[data-role="ticket-status"]')).to_have_text(re.compile(r"^\s*保留"))
     assert axe_check(desk) == []
 
     # The member logs in, reads the reply and answers.
@@ -95,7 +100,7 @@ def test_an_agent_answers_a_caller_and_the_member_writes_back(browser, live_serv
     mine.locator("#id_body").fill("設定を変えたら送れました。ありがとうございます。")
     assert axe_check(mine) == []
     mine.locator("form button[type=submit]").last.click()
-    assert "設定を変えたら送れました" in mine.locator("ol.conversation").inner_text()
+    expect(mine.locator("ol.conversation")).to_contain_text("設定を変えたら送れました")
 
     # The agent sees the ticket back in the open list, waiting on staff.
     desk.goto("/staff/tickets/?status=open")
@@ -103,6 +108,6 @@ def test_an_agent_answers_a_caller_and_the_member_writes_back(browser, live_serv
     assert row.count() == 1
     assert "スタッフの対応待ち" in row.inner_text()
     desk.get_by_role("link", name=ticket.number).click()
-    assert "設定を変えたら送れました" in desk.locator("ol.history").inner_text()
+    expect(desk.locator("ol.history")).to_contain_text("設定を変えたら送れました")
     staff.close()
     home.close()

@@ -2,6 +2,7 @@
 follow the link to the settings; an empty box gets the error summary. No script is needed."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +48,7 @@ def test_a_member_pastes_outlooks_message_and_is_led_to_the_gateway_settings(pho
     )
 
     first.get_by_role("link", name="入力する設定を見る").click()
-    assert phone.locator("section.verdict").get_attribute("data-rule") == "R11"
+    expect(phone.locator("section.verdict")).to_have_attribute("data-rule", "R11")
     assert phone.locator("dl.settings code.host").first.inner_text() == "gw.okbnet.ne.jp"
 
 

@@ -6,6 +6,7 @@ labels inside their boxes in both languages."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +60,7 @@ def test_a_member_who_does_not_know_the_port_finds_it_in_outlook_and_gets_the_an
     page.get_by_role("button", name="判定を見る").click()
 
     verdict = page.locator("section.verdict")
-    assert verdict.get_attribute("data-rule") == "R11"
+    expect(verdict).to_have_attribute("data-rule", "R11")
     guide = page.locator('details.guide[data-program="outlook_classic"]')
     assert guide.get_attribute("open") is not None
     assert "gw.okbnet.ne.jp" in guide.inner_text() and "587" in guide.inner_text()

@@ -9,6 +9,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import expect
 
 from accounts import demo
 from accounts.models import Member
@@ -72,8 +73,10 @@ def test_the_demo_member_saves_an_affected_setup_and_then_fixes_it(page, axe_che
     assert page.locator("svg g.hop-blocked").count() == 0
 
     page.get_by_role("link", name="マイページ").first.click()
+    page.wait_for_url("**/mypage/")  # count() does not wait for the navigation
     item = page.locator("li.setup")
-    assert item.count() == 1 and item.get_attribute("data-rule") == "R7"
+    expect(item).to_have_count(1)
+    expect(item).to_have_attribute("data-rule", "R7")
 
     page.get_by_role("button", name="ログアウト").click()
     page.wait_for_url("**/")
@@ -104,7 +107,8 @@ def test_the_account_pages_have_no_serious_accessibility_problems(page, axe_chec
         page.goto("/accounts/login/")
         page.get_by_label("接続ユーザー名またはメールアドレス").fill("okb1000001")
         page.get_by_label("パスワード", exact=True).fill("wrong-password")
-        page.get_by_role("button", name="ログイン").click()
+        with page.expect_navigation():  # the next goto would otherwise cancel this post
+            page.get_by_role("button", name="ログイン").click()
     assert "ログインを一時的にロックしました" in page.get_by_role("heading", level=1).inner_text()
     assert "分後" in page.locator(".retry-at").inner_text()
     assert axe_check(page) == []
