@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -174,13 +176,17 @@ def celery_worker_session(django_db_setup, django_db_blocker):
         # still starts the moment it is sent. Not on the filesystem broker (the embedded default),
         # where the same option made the session's last task time out.
         app.conf.broker_transport_options = {**app.conf.broker_transport_options, "polling_interval": 0.1}
-    with (
-        django_db_blocker.unblock(),
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker,
-    ):
-        _worker_running.append(worker)
-        yield worker
-        _worker_running.clear()
+    # The database is unblocked while the worker starts and while it stops, not in between:
+    # pytest-django's blocker is one switch for the whole process, and held open for the session it
+    # let every later test without the django_db mark use the database unnoticed. The worker's
+    # tasks run inside the transactional tests that send them, which have the database.
+    running = contextlib.ExitStack()
+    with django_db_blocker.unblock():
+        worker = running.enter_context(start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30))
+    _worker_running.append(worker)
+    yield worker
+    _worker_running.clear()
+    with django_db_blocker.unblock(), running:
         close_database_connections.delay().get(timeout=30)
 
 

@@ -57,7 +57,9 @@ def peers(tmp_path_factory):
 
 
 @pytest.fixture
-def probe_settings(settings, peers, dns):
+def probe_settings(db, settings, peers, dns):
+    """The probe pointed at the loopback servers. With the database: the probe refuses OKBNET's own
+    networks, which it reads from the IP pools."""
     settings.OKBNET_SMTP_PROBE_PORTS = f"587={peers['ports'][0]},465={peers['ports'][1]}"
     settings.OKBNET_SMTP_PROBE_CAFILE = peers["certs"].ca
     settings.OKBNET_SMTP_PROBE_CONNECT_TIMEOUT = CONNECT
