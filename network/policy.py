@@ -20,6 +20,7 @@ ask the client to retry later).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -233,6 +234,7 @@ class RedisCounters:
         self.tallies: dict[str, _Tally] = {}
         self._loading: dict[str, asyncio.Future] = {}
         self._sync_task: asyncio.Task | None = None
+        self._closing = asyncio.Event()
         self.closed = False
 
     async def _tallies(self, keys: tuple[str, str]) -> tuple[_Tally, _Tally]:
@@ -292,7 +294,8 @@ class RedisCounters:
 
     async def _sync_later(self) -> None:
         while not self.closed:
-            await asyncio.sleep(self.sync_seconds)
+            with contextlib.suppress(TimeoutError):  # the interval, cut short by close()
+                await asyncio.wait_for(self._closing.wait(), self.sync_seconds)
             try:
                 await self.sync()
             except Exception:
@@ -326,8 +329,14 @@ class RedisCounters:
         return value.decode() if value else "0"
 
     async def close(self) -> None:
+        """Add the last increments in Redis. A waiting exchange is woken and awaited, not left
+        pending when the loop ends, nor cancelled halfway through its INCRBYs (which would count
+        them twice)."""
         self.closed = True
+        self._closing.set()
         try:
+            if self._sync_task is not None:
+                await self._sync_task
             await self.sync()
         finally:
             await self.client.aclose()

@@ -149,6 +149,30 @@ def test_the_redis_counters_follow_the_same_table(policy_redis):
     assert 0 < client.ttl(day_key) <= policy.DAY_TTL
 
 
+def test_closing_the_counters_adds_the_last_counts_once_and_leaves_no_task_pending(policy_redis):
+    import redis
+
+    member_id = 820000 + int.from_bytes(os.urandom(2))
+    sender = Sender(**{**TARO.__dict__, "member_id": member_id, "hour_quota": 100, "day_quota": 100})
+    hour, day = policy.windows(AT_10)
+
+    async def run():
+        counters = RedisCounters(policy_redis)
+        await counters.count(sender, hour, day)
+        await counters.count(sender, hour, day)
+        exchange = counters._sync_task
+        await asyncio.sleep(0)  # the exchange starts waiting out its interval
+        await counters.close()
+        return exchange, [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+    exchange, pending = run_async(run())
+    assert exchange is not None and exchange.done() and not exchange.cancelled()
+    assert pending == []
+    hour_key, day_key = policy.counter_keys(member_id, hour, day)
+    client = redis.Redis.from_url(policy_redis)
+    assert (int(client.get(hour_key)), int(client.get(day_key))) == (2, 2)
+
+
 def test_recipients_counted_at_once_keep_the_quota_and_report_once(policy_redis):
     """Many connections' recipients at the same moment (the first waits for Redis, the others for it)."""
     sender = Sender(**{**TARO.__dict__, "member_id": 800000 + int.from_bytes(os.urandom(2))})
