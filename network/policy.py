@@ -234,8 +234,7 @@ class RedisCounters:
         self.tallies: dict[str, _Tally] = {}
         self._loading: dict[str, asyncio.Future] = {}
         self._sync_task: asyncio.Task | None = None
-        self._closing = asyncio.Event()
-        self.closed = False
+        self._closed = asyncio.Event()  # set by close(): ends the exchange's wait and its loop
 
     async def _tallies(self, keys: tuple[str, str]) -> tuple[_Tally, _Tally]:
         missing = [k for k in keys if k not in self.tallies]
@@ -293,9 +292,9 @@ class RedisCounters:
         return Count(allowed=True, hour=hour + 1, day=day + 1)
 
     async def _sync_later(self) -> None:
-        while not self.closed:
+        while not self._closed.is_set():
             with contextlib.suppress(TimeoutError):  # the interval, cut short by close()
-                await asyncio.wait_for(self._closing.wait(), self.sync_seconds)
+                await asyncio.wait_for(self._closed.wait(), self.sync_seconds)
             try:
                 await self.sync()
             except Exception:
@@ -332,8 +331,7 @@ class RedisCounters:
         """Add the last increments in Redis. A waiting exchange is woken and awaited, not left
         pending when the loop ends, nor cancelled halfway through its INCRBYs (which would count
         them twice)."""
-        self.closed = True
-        self._closing.set()
+        self._closed.set()
         try:
             if self._sync_task is not None:
                 await self._sync_task
